@@ -1,0 +1,1 @@
+//! Image filters for radiomics: LoG, undecimated wavelets, IBSI-2 mean/Laws/Gabor.

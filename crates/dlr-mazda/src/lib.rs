@@ -1,0 +1,1 @@
+//! The MaZda 2D texture feature set with MaZda's feature names.

@@ -1,0 +1,1 @@
+//! Report rendering: figures (SVG/PNG), tables, self-contained HTML report.

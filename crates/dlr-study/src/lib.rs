@@ -1,0 +1,1 @@
+//! Study model: manifest and clinical tables, validation, and the simulated CEUS cohort.
