@@ -14,7 +14,9 @@
 //! ```
 
 mod error;
+mod features;
 mod types;
 
 pub use error::{ImageError, Result};
+pub use features::FeatureValue;
 pub use types::{Image, ImageMeta, Mask};
