@@ -1,1 +1,9 @@
-//! The study pipeline: study.toml, feature extraction driver, selection and models, evaluation, model bundle and prediction.
+//! The study pipeline: `study.toml`, the feature extraction driver, selection and models inside
+//! the training data, evaluation, the report, the model bundle and prediction.
+
+pub mod config;
+pub mod error;
+pub mod store;
+
+pub use config::StudyConfig;
+pub use error::{PipelineError, Result};

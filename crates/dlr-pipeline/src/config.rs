@@ -1,0 +1,477 @@
+//! `study.toml`: the validated description of a study run by `dlr run`.
+//!
+//! Parsing is two-staged: the raw TOML is deserialised with unknown keys rejected (toml reports the
+//! line and column), then [`StudyConfig::validate`] checks values that cannot be right and names
+//! the line, the key and the fix. Relative paths are resolved against the folder of the TOML file.
+//! The full schema with defaults is documented in `docs/study-toml.md`.
+
+use crate::error::{PipelineError, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The whole study configuration.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StudyConfig {
+    /// Inputs: manifest, clinical table, outcome, phases, readers.
+    pub study: StudySection,
+    /// Train/test split.
+    #[serde(default)]
+    pub split: SplitSection,
+    /// Handcrafted radiomics.
+    #[serde(default)]
+    pub radiomics: RadiomicsSection,
+    /// Deep features.
+    #[serde(default)]
+    pub deep: DeepSection,
+    /// Feature selection thresholds.
+    #[serde(default)]
+    pub selection: SelectionSection,
+    /// Which models to fit and their settings.
+    #[serde(default)]
+    pub models: ModelsSection,
+    /// Evaluation options.
+    #[serde(default)]
+    pub evaluation: EvaluationSection,
+    /// Folder the config was read from (paths are relative to it); not part of the TOML.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+}
+
+/// `[study]`: what the study reads.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StudySection {
+    /// Human-readable study name (report title).
+    pub name: String,
+    /// Manifest CSV (patients × phases × readers → image, mask).
+    pub manifest: PathBuf,
+    /// Clinical CSV with the outcome and covariates; optional when the manifest carries the label.
+    #[serde(default)]
+    pub clinical: Option<PathBuf>,
+    /// Outcome column (0/1) in the clinical table, or the manifest's label column.
+    pub outcome: String,
+    /// Value of the outcome column that means "event" when it is not 0/1 (e.g. `malignant`).
+    #[serde(default)]
+    pub positive: Option<String>,
+    /// Phase names, in report order (`["US", "AP", "PP"]`).
+    pub phases: Vec<String>,
+    /// Reader identifiers present in the manifest; two or more enable the ICC filter.
+    #[serde(default)]
+    pub readers: Vec<String>,
+    /// Reader whose ROIs are used for modelling.
+    #[serde(default)]
+    pub primary_reader: Option<String>,
+    /// Clinical covariates offered to the clinical model.
+    #[serde(default)]
+    pub clinical_covariates: Vec<String>,
+    /// Manifest column mapping for manifests not in the default layout.
+    #[serde(default)]
+    pub columns: ColumnMapping,
+}
+
+/// `[study.columns]`: how manifest columns are named.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ColumnMapping {
+    /// Patient identifier column.
+    pub id: String,
+    /// Phase column; when absent from the manifest, `fixed_phase` names the single phase.
+    pub phase: String,
+    /// Image path column.
+    pub image: String,
+    /// Mask path column.
+    pub mask: String,
+    /// Reader column (optional in the manifest).
+    pub reader: String,
+    /// Lesion column (optional in the manifest).
+    pub lesion: String,
+    /// Column listing extra masks (`;`-separated) unioned with the main one.
+    pub extra_masks: Option<String>,
+    /// Phase name to use when the manifest has no phase column.
+    pub fixed_phase: Option<String>,
+}
+
+impl Default for ColumnMapping {
+    fn default() -> Self {
+        Self {
+            id: "patient_id".into(),
+            phase: "phase".into(),
+            image: "image".into(),
+            mask: "mask".into(),
+            reader: "reader".into(),
+            lesion: "lesion".into(),
+            extra_masks: None,
+            fixed_phase: None,
+        }
+    }
+}
+
+/// `[split]`: how patients are divided into training and test cohorts.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SplitSection {
+    /// Fraction of patients in the test cohort (stratified by outcome).
+    pub test_fraction: f64,
+    /// Seed of the split.
+    pub seed: u64,
+}
+
+impl Default for SplitSection {
+    fn default() -> Self {
+        Self {
+            test_fraction: 0.3,
+            seed: 42,
+        }
+    }
+}
+
+/// Radiomics feature presets.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// MaZda 2D set with MaZda names (the paper's).
+    Mazda,
+    /// IBSI-1 families with IBSI tags.
+    Ibsi,
+    /// PyRadiomics-compatible names and defaults.
+    Pyradiomics,
+}
+
+impl Preset {
+    /// Name as written in configs and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Preset::Mazda => "mazda",
+            Preset::Ibsi => "ibsi",
+            Preset::Pyradiomics => "pyradiomics",
+        }
+    }
+}
+
+/// `[radiomics]`: handcrafted features.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RadiomicsSection {
+    /// Compute handcrafted radiomics at all.
+    pub enabled: bool,
+    /// Feature preset.
+    pub preset: Preset,
+    /// Optional preset settings file (TOML) overriding the preset's defaults.
+    pub settings: Option<PathBuf>,
+}
+
+impl Default for RadiomicsSection {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            preset: Preset::Mazda,
+            settings: None,
+        }
+    }
+}
+
+/// `[deep]`: deep features.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeepSection {
+    /// Compute deep features at all.
+    pub enabled: bool,
+    /// `auto` (ResNet-50 when its weights are found, else EfficientNet-Lite0), `resnet50`, `efficientnet-lite0`.
+    pub backbone: String,
+    /// Weights file; when absent the weights cache is searched.
+    pub weights: Option<PathBuf>,
+    /// Margin around the ROI bounding box, as a fraction of its size.
+    pub margin: f64,
+}
+
+impl Default for DeepSection {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            backbone: "auto".into(),
+            weights: None,
+            margin: 0.10,
+        }
+    }
+}
+
+/// `[selection]`: the selection chain, run on training patients only.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SelectionSection {
+    /// Keep features whose inter-reader ICC exceeds this.
+    pub icc_threshold: f64,
+    /// Keep features whose Mann–Whitney p is below this.
+    pub p_threshold: f64,
+    /// Apply Benjamini–Hochberg FDR to the Mann–Whitney p-values.
+    pub fdr: bool,
+    /// Drop the later of two features whose |r| exceeds this.
+    pub correlation_threshold: f64,
+    /// `pearson`, `spearman` or `max`.
+    pub correlation_method: String,
+    /// Folds of the LASSO cross-validation.
+    pub lasso_folds: usize,
+    /// `1se` or `min`.
+    pub lambda_rule: String,
+}
+
+impl Default for SelectionSection {
+    fn default() -> Self {
+        Self {
+            icc_threshold: 0.75,
+            p_threshold: 0.05,
+            fdr: false,
+            correlation_threshold: 0.6,
+            correlation_method: "pearson".into(),
+            lasso_folds: 10,
+            lambda_rule: "min".into(),
+        }
+    }
+}
+
+/// `[models]`: which models to fit.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ModelsSection {
+    /// Random forest on the selected radiomics features.
+    pub radiomics: bool,
+    /// SVM on the selected deep features.
+    pub deep: bool,
+    /// Logistic regression on clinical covariates.
+    pub clinical: bool,
+    /// Stacked combination of the above.
+    pub combined: bool,
+    /// Trees in the random forest.
+    pub rf_trees: usize,
+    /// SVM kernel: `rbf` or `linear`.
+    pub svm_kernel: String,
+    /// Seed of the models.
+    pub seed: u64,
+}
+
+impl Default for ModelsSection {
+    fn default() -> Self {
+        Self {
+            radiomics: true,
+            deep: true,
+            clinical: true,
+            combined: true,
+            rf_trees: 500,
+            svm_kernel: "rbf".into(),
+            seed: 7,
+        }
+    }
+}
+
+/// `[evaluation]`: evaluation options.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct EvaluationSection {
+    /// Confidence interval for proportions: `wilson` or `clopper-pearson`.
+    pub proportion_ci: String,
+    /// Stratified bootstrap replicates for an additional AUC CI (0 = off).
+    pub bootstrap: usize,
+}
+
+impl Default for EvaluationSection {
+    fn default() -> Self {
+        Self {
+            proportion_ci: "wilson".into(),
+            bootstrap: 0,
+        }
+    }
+}
+
+/// The 1-based line of `key` inside `[section]` of `raw`, when it can be found.
+fn line_of(raw: &str, section: &str, key: &str) -> Option<usize> {
+    let mut in_section = false;
+    for (i, line) in raw.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_section = t.trim_start_matches('[').trim_end_matches(']').trim() == section;
+            continue;
+        }
+        if in_section {
+            if let Some((k, _)) = t.split_once('=') {
+                if k.trim() == key {
+                    return Some(i + 1);
+                }
+            }
+        }
+    }
+    None
+}
+
+impl StudyConfig {
+    /// Reads and validates a `study.toml`.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let raw = std::fs::read_to_string(path).map_err(|source| PipelineError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let base = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        Self::from_toml_str(&raw, &base).map_err(|e| match e {
+            PipelineError::Config { message, .. } => PipelineError::Config {
+                file: path.to_path_buf(),
+                message,
+            },
+            other => other,
+        })
+    }
+
+    /// Parses and validates TOML text; `base_dir` resolves relative paths.
+    pub fn from_toml_str(raw: &str, base_dir: &Path) -> Result<Self> {
+        let mut cfg: StudyConfig = toml::from_str(raw).map_err(|e| PipelineError::Config {
+            file: PathBuf::from("<study.toml>"),
+            message: e.to_string(),
+        })?;
+        cfg.base_dir = base_dir.to_path_buf();
+        cfg.validate(raw)?;
+        Ok(cfg)
+    }
+
+    /// Checks values that parse but cannot be right; each error names line, key and fix.
+    pub fn validate(&self, raw: &str) -> Result<()> {
+        let bad = |section: &str, key: &str, msg: String| -> PipelineError {
+            let at = line_of(raw, section, key)
+                .map(|l| format!("line {l}: "))
+                .unwrap_or_default();
+            PipelineError::Config {
+                file: PathBuf::from("<study.toml>"),
+                message: format!("{at}{section}.{key}: {msg}"),
+            }
+        };
+        if self.study.phases.is_empty() {
+            return Err(bad("study", "phases", "no phases given; list at least one, e.g. phases = [\"US\"]".into()));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for p in &self.study.phases {
+            if p.is_empty() || !p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                return Err(bad("study", "phases", format!("phase name {p:?} must be non-empty letters/digits (it prefixes feature names)")));
+            }
+            if !seen.insert(p) {
+                return Err(bad("study", "phases", format!("phase {p:?} is listed twice")));
+            }
+        }
+        if let Some(pr) = &self.study.primary_reader {
+            if !self.study.readers.is_empty() && !self.study.readers.contains(pr) {
+                return Err(bad("study", "primary_reader", format!("{pr:?} is not one of readers {:?}", self.study.readers)));
+            }
+        }
+        let s = &self.split;
+        if !(s.test_fraction > 0.0 && s.test_fraction < 1.0) {
+            return Err(bad("split", "test_fraction", format!("{} is outside (0, 1); the paper uses 0.3", s.test_fraction)));
+        }
+        let sel = &self.selection;
+        if !(0.0..=1.0).contains(&sel.icc_threshold) {
+            return Err(bad("selection", "icc_threshold", format!("{} is outside [0, 1]; the paper uses 0.75", sel.icc_threshold)));
+        }
+        if !(sel.p_threshold > 0.0 && sel.p_threshold <= 1.0) {
+            return Err(bad("selection", "p_threshold", format!("{} is outside (0, 1]; the paper uses 0.05", sel.p_threshold)));
+        }
+        if !(sel.correlation_threshold > 0.0 && sel.correlation_threshold <= 1.0) {
+            return Err(bad("selection", "correlation_threshold", format!("{} is outside (0, 1]; the paper uses 0.6", sel.correlation_threshold)));
+        }
+        if !["pearson", "spearman", "max"].contains(&sel.correlation_method.as_str()) {
+            return Err(bad("selection", "correlation_method", format!("{:?} is not one of \"pearson\", \"spearman\", \"max\"", sel.correlation_method)));
+        }
+        if sel.lasso_folds < 3 {
+            return Err(bad("selection", "lasso_folds", format!("{} folds is too few; use 3 or more (the paper uses 10)", sel.lasso_folds)));
+        }
+        if !["min", "1se"].contains(&sel.lambda_rule.as_str()) {
+            return Err(bad("selection", "lambda_rule", format!("{:?} is not \"min\" or \"1se\"", sel.lambda_rule)));
+        }
+        let m = &self.models;
+        if m.rf_trees == 0 {
+            return Err(bad("models", "rf_trees", "must be at least 1 (500 is usual)".into()));
+        }
+        if !["rbf", "linear"].contains(&m.svm_kernel.as_str()) {
+            return Err(bad("models", "svm_kernel", format!("{:?} is not \"rbf\" or \"linear\"", m.svm_kernel)));
+        }
+        if !["auto", "resnet50", "efficientnet-lite0"].contains(&self.deep.backbone.as_str()) {
+            return Err(bad("deep", "backbone", format!("{:?} is not \"auto\", \"resnet50\" or \"efficientnet-lite0\"", self.deep.backbone)));
+        }
+        if !(0.0..=2.0).contains(&self.deep.margin) {
+            return Err(bad("deep", "margin", format!("{} is outside [0, 2] (a fraction of the ROI size; 0.1 is usual)", self.deep.margin)));
+        }
+        if !["wilson", "clopper-pearson"].contains(&self.evaluation.proportion_ci.as_str()) {
+            return Err(bad("evaluation", "proportion_ci", format!("{:?} is not \"wilson\" or \"clopper-pearson\"", self.evaluation.proportion_ci)));
+        }
+        if !m.radiomics && !m.deep && !m.clinical {
+            return Err(bad("models", "radiomics", "every model is switched off; enable at least one".into()));
+        }
+        Ok(())
+    }
+
+    /// Resolves a path from the config against the config's folder.
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base_dir.join(p)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[study]
+name = "t"
+manifest = "manifest.csv"
+clinical = "clinical.csv"
+outcome = "recurrence_1y"
+phases = ["US", "AP", "PP"]
+readers = ["1", "2"]
+primary_reader = "1"
+[split]
+test_fraction = 0.3
+seed = 5
+"#;
+
+    #[test]
+    fn minimal_config_gets_paper_defaults() {
+        let c = StudyConfig::from_toml_str(MINIMAL, Path::new("/x")).unwrap();
+        assert_eq!(c.selection.icc_threshold, 0.75);
+        assert_eq!(c.selection.p_threshold, 0.05);
+        assert_eq!(c.selection.correlation_threshold, 0.6);
+        assert_eq!(c.selection.lasso_folds, 10);
+        assert_eq!(c.radiomics.preset, Preset::Mazda);
+        assert_eq!(c.split.seed, 5);
+        assert_eq!(c.resolve(Path::new("m.csv")), PathBuf::from("/x/m.csv"));
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_its_line() {
+        let raw = MINIMAL.replace("seed = 5", "seed = 5\ntest_fractoin = 0.2");
+        let e = StudyConfig::from_toml_str(&raw, Path::new(".")).unwrap_err().to_string();
+        assert!(e.contains("test_fractoin"), "{e}");
+        assert!(e.contains("line 13"), "{e}");
+    }
+
+    #[test]
+    fn impossible_value_names_line_key_and_fix() {
+        let raw = MINIMAL.replace("test_fraction = 0.3", "test_fraction = 1.5");
+        let e = StudyConfig::from_toml_str(&raw, Path::new(".")).unwrap_err().to_string();
+        assert!(e.contains("line 11"), "{e}");
+        assert!(e.contains("split.test_fraction"), "{e}");
+        assert!(e.contains("0.3"), "{e}");
+        let raw = format!("{MINIMAL}[selection]\ncorrelation_method = \"kendall\"\n");
+        let e = StudyConfig::from_toml_str(&raw, Path::new(".")).unwrap_err().to_string();
+        assert!(e.contains("line 14") && e.contains("kendall"), "{e}");
+    }
+
+    #[test]
+    fn wrong_primary_reader_and_duplicate_phase_are_errors() {
+        let raw = MINIMAL.replace("primary_reader = \"1\"", "primary_reader = \"3\"");
+        assert!(StudyConfig::from_toml_str(&raw, Path::new(".")).is_err());
+        let raw = MINIMAL.replace("[\"US\", \"AP\", \"PP\"]", "[\"US\", \"US\"]");
+        assert!(StudyConfig::from_toml_str(&raw, Path::new(".")).is_err());
+    }
+}
