@@ -1,1 +1,23 @@
-//! Feature selection and models without leakage: ICC/U-test/correlation filters, LASSO-CV, RF, SVM, logistic regression, stacking, validation schemes.
+//! Feature selection and models without leakage: ICC/U-test/correlation filters, LASSO-CV,
+//! random forest, SVM, logistic regression, stacking and validation schemes.
+//!
+//! Every selector, scaler and model is fitted on the rows it is given and applied to any rows
+//! afterwards ([`estimator`]). Hyper-parameters are validated when built. The selection chain
+//! ([`selection::SelectionChain`]) runs inside each training split; selecting on all rows before
+//! validation is refused unless the caller explicitly allows leakage.
+
+pub mod error;
+pub mod estimator;
+pub mod lasso;
+pub mod logistic;
+pub mod matrix;
+pub mod split;
+pub mod util;
+pub mod zscore;
+
+pub use error::{LearnError, Result};
+pub use estimator::{Classifier, Fit, PredictProba, Transform};
+pub use lasso::{lasso_path, CvMeasure, LambdaChoice, LambdaSpec, LassoCv, LassoCvFit, LassoCvParams, LassoPath};
+pub use matrix::Matrix;
+pub use zscore::{ZScore, ZScoreFit};
+pub use logistic::{ClinicalFit, ClinicalModel, CoefRow, LogisticFit, LogisticParams, LogisticRegression};
