@@ -16,13 +16,16 @@ pub struct LogisticParams {
     pub max_iter: usize,
     /// Linear predictors beyond ±this (fitted p within ~1e-11 of 0 or 1) are taken as separation.
     pub separation_eta: f64,
+    /// With extreme fits present, a log-odds change per SD of a predictor above this is taken as
+    /// separation (a finite MLE of that size is implausible).
+    pub separation_std_coef: f64,
     /// Confidence level of the Wald intervals.
     pub level: f64,
 }
 
 impl Default for LogisticParams {
     fn default() -> Self {
-        Self { epsilon: 1e-12, max_iter: 100, separation_eta: 25.0, level: 0.95 }
+        Self { epsilon: 1e-14, max_iter: 100, separation_eta: 25.0, separation_std_coef: 10.0, level: 0.95 }
     }
 }
 
@@ -157,7 +160,19 @@ impl Fit for LogisticRegression {
                     xtwx[b * p + a] = xtwx[a * p + b];
                 }
             }
-            xtwx_inv = spd_inverse(&xtwx, p, "LogisticRegression IRLS")?;
+            xtwx_inv = match spd_inverse(&xtwx, p, "LogisticRegression IRLS") {
+                Ok(inv) => inv,
+                Err(e) => {
+                    let extreme = eta.iter().filter(|e| e.abs() > prm.separation_eta).count();
+                    if it > 1 && extreme > 0 {
+                        return Err(LearnError::Separation {
+                            context: "LogisticRegression::fit".into(),
+                            detail: format!("{extreme} of {n} fitted probabilities are numerically 0 or 1 and the information matrix became singular"),
+                        });
+                    }
+                    return Err(e);
+                }
+            };
             for a in 0..p {
                 beta[a] = (0..p).map(|b| xtwx_inv[a * p + b] * xtwz[b]).sum();
             }
@@ -177,27 +192,21 @@ impl Fit for LogisticRegression {
             dev_old = dev;
         }
         let extreme = eta.iter().filter(|e| e.abs() > prm.separation_eta).count();
-        if extreme > 0 {
-            let worst = (1..p).max_by(|&a, &b| beta[a].abs().total_cmp(&beta[b].abs())).map(|j| x.names()[j - 1].clone()).unwrap_or_default();
+        // standardised effect size: |beta_j| · sd(x_j), the log-odds change per SD of x_j
+        let (worst, max_std) = (1..p)
+            .map(|j| (j, beta[j].abs() * crate::util::mean_sd(&x.column(j - 1)).1))
+            .fold((0, 0.0f64), |acc, (j, v)| if v > acc.1 { (j, v) } else { acc });
+        if extreme > 0 && (!converged || max_std > prm.separation_std_coef) {
+            let name = if worst > 0 { x.names()[worst - 1].clone() } else { String::new() };
             return Err(LearnError::Separation {
                 context: "LogisticRegression::fit".into(),
-                detail: format!("{extreme} of {n} fitted probabilities are numerically 0 or 1; largest coefficient on {worst:?}"),
+                detail: format!("{extreme} of {n} fitted probabilities are numerically 0 or 1; {name:?} has a log-odds change of {max_std:.1} per SD"),
             });
         }
         if !converged {
             return Err(LearnError::NoConvergence { context: "LogisticRegression IRLS".into(), iterations });
         }
-        // recompute the information at the final estimate for the Wald standard errors
-        let mut xtwx = vec![0.0; p * p];
-        for i in 0..n {
-            let w = mu[i] * (1.0 - mu[i]);
-            for a in 0..p {
-                for b in 0..p {
-                    xtwx[a * p + b] += w * design(i, a) * design(i, b);
-                }
-            }
-        }
-        xtwx_inv = spd_inverse(&xtwx, p, "LogisticRegression information matrix").unwrap_or(xtwx_inv);
+        // as R's summary.glm: the covariance is (XᵀWX)⁻¹ of the last IRLS step
         let zq = qnorm(0.5 + prm.level / 2.0);
         let mut names = vec!["(Intercept)".to_string()];
         names.extend(x.names().iter().cloned());
