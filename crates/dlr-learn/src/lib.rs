@@ -11,7 +11,10 @@ pub mod estimator;
 pub mod lasso;
 pub mod logistic;
 pub mod matrix;
+pub mod radscore;
+pub mod selection;
 pub mod split;
+pub mod stats;
 pub mod util;
 pub mod zscore;
 
@@ -21,3 +24,6 @@ pub use lasso::{lasso_path, CvMeasure, LambdaChoice, LambdaSpec, LassoCv, LassoC
 pub use matrix::Matrix;
 pub use zscore::{ZScore, ZScoreFit};
 pub use logistic::{ClinicalFit, ClinicalModel, CoefRow, LogisticFit, LogisticParams, LogisticRegression};
+pub use radscore::RadScore;
+pub use selection::{ChainFit, CorrelationFilter, CorrelationMethod, FilterOutcome, IccFilter, MannWhitneyFilter, SelectionChain, SelectionStep, StepRecord};
+pub use stats::IccForm;
