@@ -5,6 +5,13 @@
 //! `index = x + nx * (y + ny * z)`. A [`Mask`] has the same layout with one byte per voxel,
 //! non-zero meaning "inside the ROI".
 //!
+//! Readers: [`read_image`] / [`read_image_with`] (PNG, JPEG, BMP, TIFF, DICOM, NIfTI, NRRD; format
+//! by extension, then magic bytes), [`read_labels`], [`read_mask`], [`read_masks`],
+//! [`read_mask_union`], and [`read_bytes`] for in-memory files. Geometry is reported in the
+//! ITK/SimpleITK convention (LPS world coordinates, `direction` row-major with column `c` the
+//! unit vector of voxel axis `c`); the voxel grid is always kept as stored. What a reader did
+//! (colour conversion, rescaling, frame choice) is recorded in [`ImageMeta::notes`].
+//!
 //! ```
 //! use dlr_image::{Image, Mask};
 //! let img = Image::new_2d(vec![0.0, 1.0, 2.0, 3.0], 2, 2).unwrap();
@@ -13,10 +20,25 @@
 //! assert_eq!(roi.count(), 3);
 //! ```
 
+mod colour;
+mod dicom;
 mod error;
 mod features;
+mod format;
+mod nifti;
+mod nrrd;
+mod raster;
+mod read;
+mod sample;
 mod types;
 
+pub use colour::{ColourMode, LUMA_WEIGHTS};
 pub use error::{ImageError, Result};
 pub use features::FeatureValue;
-pub use types::{Image, ImageMeta, Mask};
+pub use format::{detect_format, format_from_extension, format_from_magic, Format};
+pub use read::{
+    labels_present, read_bytes, read_bytes_with, read_image, read_image_with, read_labels,
+    read_mask, read_mask_union, read_masks, MaskOptions, ReadOptions,
+};
+pub use sample::MAX_VOXELS;
+pub use types::{Image, ImageMeta, Mask, IDENTITY_DIRECTION};

@@ -1,0 +1,83 @@
+//! PNG, JPEG, BMP and TIFF through the `image` crate: 8/16-bit integer and 32-bit float
+//! samples, grey, grey + alpha, RGB and RGBA. Geometry: x = column, y = row (row 0 at the top),
+//! unit spacing (these formats carry no reliable physical spacing).
+
+use crate::colour::to_scalar;
+use crate::error::{ImageError, Result};
+use crate::format::Format;
+use crate::read::ReadOptions;
+use crate::sample::voxel_count;
+use crate::types::Image;
+use image::DynamicImage;
+use std::io::Cursor;
+use std::path::Path;
+
+pub(crate) fn decode(
+    bytes: &[u8],
+    format: Format,
+    path: &Path,
+    opts: &ReadOptions,
+) -> Result<Image> {
+    let err = |reason: String| ImageError::Decode {
+        path: path.to_path_buf(),
+        format: format.name().into(),
+        reason,
+    };
+    let fmt = match format {
+        Format::Png => image::ImageFormat::Png,
+        Format::Jpeg => image::ImageFormat::Jpeg,
+        Format::Bmp => image::ImageFormat::Bmp,
+        Format::Tiff => image::ImageFormat::Tiff,
+        _ => return Err(err("not a raster format".into())),
+    };
+    if let Some(f) = opts.frame {
+        if f != 0 {
+            return Err(ImageError::Invalid(format!(
+                "{}: frame {f} requested but {} files are read as a single frame",
+                path.display(),
+                format.name()
+            )));
+        }
+    }
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), fmt);
+    let mut limits = image::Limits::default();
+    // Never let a hostile header make the decoder allocate more than 1 GiB.
+    limits.max_alloc = Some(1 << 30);
+    reader.limits(limits);
+    let dynimg = reader.decode().map_err(|e| err(e.to_string()))?;
+    let (w, h) = (dynimg.width() as usize, dynimg.height() as usize);
+    voxel_count([w, h, 1], path, format.name())?;
+    let mut notes = Vec::new();
+    let (samples, channels, bits): (Vec<f32>, usize, u16) = match dynimg {
+        DynamicImage::ImageLuma8(b) => (b.into_raw().into_iter().map(f32::from).collect(), 1, 8),
+        DynamicImage::ImageLumaA8(b) => (b.into_raw().into_iter().map(f32::from).collect(), 2, 8),
+        DynamicImage::ImageRgb8(b) => (b.into_raw().into_iter().map(f32::from).collect(), 3, 8),
+        DynamicImage::ImageRgba8(b) => (b.into_raw().into_iter().map(f32::from).collect(), 4, 8),
+        DynamicImage::ImageLuma16(b) => (b.into_raw().into_iter().map(f32::from).collect(), 1, 16),
+        DynamicImage::ImageLumaA16(b) => (b.into_raw().into_iter().map(f32::from).collect(), 2, 16),
+        DynamicImage::ImageRgb16(b) => (b.into_raw().into_iter().map(f32::from).collect(), 3, 16),
+        DynamicImage::ImageRgba16(b) => (b.into_raw().into_iter().map(f32::from).collect(), 4, 16),
+        DynamicImage::ImageRgb32F(b) => (b.into_raw(), 3, 32),
+        DynamicImage::ImageRgba32F(b) => (b.into_raw(), 4, 32),
+        other => {
+            return Err(ImageError::Unsupported {
+                path: path.to_path_buf(),
+                what: format!("pixel layout {:?}", other.color()),
+                hint: "convert the image to 8/16-bit grey or RGB".into(),
+            })
+        }
+    };
+    if samples.len() != w * h * channels {
+        return Err(err(format!(
+            "decoder returned {} samples for {w}x{h}x{channels}",
+            samples.len()
+        )));
+    }
+    let data =
+        to_scalar(&samples, channels, opts.colour, &mut notes).map_err(|e| err(e.to_string()))?;
+    let mut img = Image::new(data, [w, h, 1])?;
+    img.meta.bits_stored = Some(bits);
+    notes.push("no physical spacing in file: spacing 1 (pixels)".into());
+    img.meta.notes = notes;
+    Ok(img)
+}
