@@ -346,7 +346,11 @@ impl StudyConfig {
             }
         };
         if self.study.phases.is_empty() {
-            return Err(bad("study", "phases", "no phases given; list at least one, e.g. phases = [\"US\"]".into()));
+            return Err(bad(
+                "study",
+                "phases",
+                "no phases given; list at least one, e.g. phases = [\"US\"]".into(),
+            ));
         }
         let mut seen = std::collections::BTreeSet::new();
         for p in &self.study.phases {
@@ -354,55 +358,136 @@ impl StudyConfig {
                 return Err(bad("study", "phases", format!("phase name {p:?} must be non-empty letters/digits (it prefixes feature names)")));
             }
             if !seen.insert(p) {
-                return Err(bad("study", "phases", format!("phase {p:?} is listed twice")));
+                return Err(bad(
+                    "study",
+                    "phases",
+                    format!("phase {p:?} is listed twice"),
+                ));
             }
         }
         if let Some(pr) = &self.study.primary_reader {
             if !self.study.readers.is_empty() && !self.study.readers.contains(pr) {
-                return Err(bad("study", "primary_reader", format!("{pr:?} is not one of readers {:?}", self.study.readers)));
+                return Err(bad(
+                    "study",
+                    "primary_reader",
+                    format!("{pr:?} is not one of readers {:?}", self.study.readers),
+                ));
             }
         }
         let s = &self.split;
         if !(s.test_fraction > 0.0 && s.test_fraction < 1.0) {
-            return Err(bad("split", "test_fraction", format!("{} is outside (0, 1); the paper uses 0.3", s.test_fraction)));
+            return Err(bad(
+                "split",
+                "test_fraction",
+                format!("{} is outside (0, 1); the paper uses 0.3", s.test_fraction),
+            ));
         }
         let sel = &self.selection;
         if !(0.0..=1.0).contains(&sel.icc_threshold) {
-            return Err(bad("selection", "icc_threshold", format!("{} is outside [0, 1]; the paper uses 0.75", sel.icc_threshold)));
+            return Err(bad(
+                "selection",
+                "icc_threshold",
+                format!(
+                    "{} is outside [0, 1]; the paper uses 0.75",
+                    sel.icc_threshold
+                ),
+            ));
         }
         if !(sel.p_threshold > 0.0 && sel.p_threshold <= 1.0) {
-            return Err(bad("selection", "p_threshold", format!("{} is outside (0, 1]; the paper uses 0.05", sel.p_threshold)));
+            return Err(bad(
+                "selection",
+                "p_threshold",
+                format!("{} is outside (0, 1]; the paper uses 0.05", sel.p_threshold),
+            ));
         }
         if !(sel.correlation_threshold > 0.0 && sel.correlation_threshold <= 1.0) {
-            return Err(bad("selection", "correlation_threshold", format!("{} is outside (0, 1]; the paper uses 0.6", sel.correlation_threshold)));
+            return Err(bad(
+                "selection",
+                "correlation_threshold",
+                format!(
+                    "{} is outside (0, 1]; the paper uses 0.6",
+                    sel.correlation_threshold
+                ),
+            ));
         }
         if !["pearson", "spearman", "max"].contains(&sel.correlation_method.as_str()) {
-            return Err(bad("selection", "correlation_method", format!("{:?} is not one of \"pearson\", \"spearman\", \"max\"", sel.correlation_method)));
+            return Err(bad(
+                "selection",
+                "correlation_method",
+                format!(
+                    "{:?} is not one of \"pearson\", \"spearman\", \"max\"",
+                    sel.correlation_method
+                ),
+            ));
         }
         if sel.lasso_folds < 3 {
-            return Err(bad("selection", "lasso_folds", format!("{} folds is too few; use 3 or more (the paper uses 10)", sel.lasso_folds)));
+            return Err(bad(
+                "selection",
+                "lasso_folds",
+                format!(
+                    "{} folds is too few; use 3 or more (the paper uses 10)",
+                    sel.lasso_folds
+                ),
+            ));
         }
         if !["min", "1se"].contains(&sel.lambda_rule.as_str()) {
-            return Err(bad("selection", "lambda_rule", format!("{:?} is not \"min\" or \"1se\"", sel.lambda_rule)));
+            return Err(bad(
+                "selection",
+                "lambda_rule",
+                format!("{:?} is not \"min\" or \"1se\"", sel.lambda_rule),
+            ));
         }
         let m = &self.models;
         if m.rf_trees == 0 {
-            return Err(bad("models", "rf_trees", "must be at least 1 (500 is usual)".into()));
+            return Err(bad(
+                "models",
+                "rf_trees",
+                "must be at least 1 (500 is usual)".into(),
+            ));
         }
         if !["rbf", "linear"].contains(&m.svm_kernel.as_str()) {
-            return Err(bad("models", "svm_kernel", format!("{:?} is not \"rbf\" or \"linear\"", m.svm_kernel)));
+            return Err(bad(
+                "models",
+                "svm_kernel",
+                format!("{:?} is not \"rbf\" or \"linear\"", m.svm_kernel),
+            ));
         }
         if !["auto", "resnet50", "efficientnet-lite0"].contains(&self.deep.backbone.as_str()) {
-            return Err(bad("deep", "backbone", format!("{:?} is not \"auto\", \"resnet50\" or \"efficientnet-lite0\"", self.deep.backbone)));
+            return Err(bad(
+                "deep",
+                "backbone",
+                format!(
+                    "{:?} is not \"auto\", \"resnet50\" or \"efficientnet-lite0\"",
+                    self.deep.backbone
+                ),
+            ));
         }
         if !(0.0..=2.0).contains(&self.deep.margin) {
-            return Err(bad("deep", "margin", format!("{} is outside [0, 2] (a fraction of the ROI size; 0.1 is usual)", self.deep.margin)));
+            return Err(bad(
+                "deep",
+                "margin",
+                format!(
+                    "{} is outside [0, 2] (a fraction of the ROI size; 0.1 is usual)",
+                    self.deep.margin
+                ),
+            ));
         }
         if !["wilson", "clopper-pearson"].contains(&self.evaluation.proportion_ci.as_str()) {
-            return Err(bad("evaluation", "proportion_ci", format!("{:?} is not \"wilson\" or \"clopper-pearson\"", self.evaluation.proportion_ci)));
+            return Err(bad(
+                "evaluation",
+                "proportion_ci",
+                format!(
+                    "{:?} is not \"wilson\" or \"clopper-pearson\"",
+                    self.evaluation.proportion_ci
+                ),
+            ));
         }
         if !m.radiomics && !m.deep && !m.clinical {
-            return Err(bad("models", "radiomics", "every model is switched off; enable at least one".into()));
+            return Err(bad(
+                "models",
+                "radiomics",
+                "every model is switched off; enable at least one".into(),
+            ));
         }
         Ok(())
     }
@@ -450,7 +535,9 @@ seed = 5
     #[test]
     fn unknown_key_is_an_error_with_its_line() {
         let raw = MINIMAL.replace("seed = 5", "seed = 5\ntest_fractoin = 0.2");
-        let e = StudyConfig::from_toml_str(&raw, Path::new(".")).unwrap_err().to_string();
+        let e = StudyConfig::from_toml_str(&raw, Path::new("."))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("test_fractoin"), "{e}");
         assert!(e.contains("line 13"), "{e}");
     }
@@ -458,12 +545,16 @@ seed = 5
     #[test]
     fn impossible_value_names_line_key_and_fix() {
         let raw = MINIMAL.replace("test_fraction = 0.3", "test_fraction = 1.5");
-        let e = StudyConfig::from_toml_str(&raw, Path::new(".")).unwrap_err().to_string();
+        let e = StudyConfig::from_toml_str(&raw, Path::new("."))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 11"), "{e}");
         assert!(e.contains("split.test_fraction"), "{e}");
         assert!(e.contains("0.3"), "{e}");
         let raw = format!("{MINIMAL}[selection]\ncorrelation_method = \"kendall\"\n");
-        let e = StudyConfig::from_toml_str(&raw, Path::new(".")).unwrap_err().to_string();
+        let e = StudyConfig::from_toml_str(&raw, Path::new("."))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 14") && e.contains("kendall"), "{e}");
     }
 

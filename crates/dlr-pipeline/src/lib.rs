@@ -4,6 +4,7 @@
 pub mod config;
 pub mod error;
 pub mod store;
+pub mod table;
 
 pub use config::StudyConfig;
 pub use error::{PipelineError, Result};
