@@ -1,0 +1,222 @@
+//! The study manifest: one CSV row per (patient, phase, reader, lesion) naming an image and its mask.
+//!
+//! The default layout is `patient_id,phase,image,mask[,reader][,lesion]`; every column name can be
+//! remapped with [`ManifestColumns`], a manifest without a phase column gets a fixed phase name,
+//! a column of extra masks (`;`-separated, unioned with the main mask) is supported, and the
+//! manifest may carry the outcome label itself. Paths are relative to the manifest's folder.
+//! The format is documented in `crates/dlr-study/MANIFEST.md`.
+
+use crate::error::{Result, StudyError};
+use crate::table::{read_csv, Table};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// How the manifest's columns are named and what they mean.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ManifestColumns {
+    /// Patient identifier column.
+    pub id: String,
+    /// Phase column; ignored when `fixed_phase` is set and the column is absent.
+    pub phase: String,
+    /// Image path column.
+    pub image: String,
+    /// Mask path column.
+    pub mask: String,
+    /// Reader column (optional in the file; absent → reader `"1"`).
+    pub reader: String,
+    /// Lesion column (optional in the file; absent → lesion `"1"`).
+    pub lesion: String,
+    /// Column of extra masks of the same image (`;`-separated), unioned with the main mask.
+    pub extra_masks: Option<String>,
+    /// Phase name for every row when the manifest has no phase column (e.g. `US`).
+    pub fixed_phase: Option<String>,
+    /// Column carrying the outcome label, when the manifest holds it.
+    pub label: Option<String>,
+    /// Label value meaning "event" (1) when the label is not written as 0/1 (e.g. `malignant`).
+    pub positive: Option<String>,
+    /// Label value meaning "no event" (0); when absent and `positive` is set, the single other
+    /// value found is taken as negative (more than one other value is a validation problem).
+    pub negative: Option<String>,
+}
+
+impl Default for ManifestColumns {
+    fn default() -> Self {
+        Self {
+            id: "patient_id".into(),
+            phase: "phase".into(),
+            image: "image".into(),
+            mask: "mask".into(),
+            reader: "reader".into(),
+            lesion: "lesion".into(),
+            extra_masks: None,
+            fixed_phase: None,
+            label: None,
+            positive: None,
+            negative: None,
+        }
+    }
+}
+
+impl ManifestColumns {
+    /// The mapping for the BUSI manifest (`case_id,label,image,mask,extra_masks`): phase `US`,
+    /// label `label` with `malignant` = 1 and `benign` = 0.
+    pub fn busi() -> Self {
+        Self {
+            id: "case_id".into(),
+            extra_masks: Some("extra_masks".into()),
+            fixed_phase: Some("US".into()),
+            label: Some("label".into()),
+            positive: Some("malignant".into()),
+            negative: Some("benign".into()),
+            ..Self::default()
+        }
+    }
+}
+
+/// One manifest row with paths resolved against the manifest's folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestEntry {
+    /// 1-based line number in the CSV (header is line 1).
+    pub line: u64,
+    /// Patient identifier.
+    pub patient_id: String,
+    /// Phase name.
+    pub phase: String,
+    /// Reader identifier (`"1"` when the manifest has no reader column).
+    pub reader: String,
+    /// Lesion identifier (`"1"` when the manifest has no lesion column).
+    pub lesion: String,
+    /// Image file.
+    pub image: PathBuf,
+    /// Main mask file.
+    pub mask: PathBuf,
+    /// Extra mask files unioned with the main one.
+    pub extra_masks: Vec<PathBuf>,
+    /// Raw label value when the manifest carries the label (None when empty or no column).
+    pub label: Option<String>,
+}
+
+impl ManifestEntry {
+    /// The key that must be unique across rows: (patient, phase, reader, lesion).
+    pub fn key(&self) -> (&str, &str, &str, &str) {
+        (&self.patient_id, &self.phase, &self.reader, &self.lesion)
+    }
+
+    /// Main mask followed by the extra masks.
+    pub fn all_masks(&self) -> impl Iterator<Item = &PathBuf> {
+        std::iter::once(&self.mask).chain(self.extra_masks.iter())
+    }
+}
+
+/// A parsed manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The CSV file.
+    pub path: PathBuf,
+    /// Column mapping used to read it.
+    pub columns: ManifestColumns,
+    /// Rows in file order.
+    pub entries: Vec<ManifestEntry>,
+}
+
+impl Manifest {
+    /// Patient identifiers in order of first appearance.
+    pub fn patient_ids(&self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        self.entries
+            .iter()
+            .filter(|e| seen.insert(e.patient_id.as_str()))
+            .map(|e| e.patient_id.clone())
+            .collect()
+    }
+
+    /// True when the manifest carries the outcome label.
+    pub fn has_label(&self) -> bool {
+        self.columns.label.is_some()
+    }
+}
+
+/// Reads a manifest CSV with the given column mapping.
+///
+/// Fails when the file cannot be read, is malformed, or lacks a required column. Empty
+/// cells are kept (validation reports them); paths are resolved against the manifest's folder.
+pub fn read_manifest(path: &Path, columns: &ManifestColumns) -> Result<Manifest> {
+    let table = read_csv(path)?;
+    let base = path.parent().unwrap_or_else(|| Path::new("."));
+    let id = table.require(&columns.id, "set the id column in the column mapping")?;
+    let image = table.require(&columns.image, "set the image column in the column mapping")?;
+    let mask = table.require(&columns.mask, "set the mask column in the column mapping")?;
+    let phase = match (&columns.fixed_phase, table.column(&columns.phase)) {
+        (_, Some(c)) => Some(c),
+        (Some(_), None) => None,
+        (None, None) => {
+            return Err(missing(
+                &table,
+                &columns.phase,
+                "add a phase column or set a fixed phase name (e.g. `US`)",
+            ))
+        }
+    };
+    let reader = table.column(&columns.reader);
+    let lesion = table.column(&columns.lesion);
+    let extra = match &columns.extra_masks {
+        Some(name) => Some(table.require(name, "fix the extra-masks column name or unset it")?),
+        None => None,
+    };
+    let label = match &columns.label {
+        Some(name) => Some(table.require(name, "fix the label column name or unset it")?),
+        None => None,
+    };
+    let resolve = |cell: &str| -> PathBuf {
+        if cell.is_empty() {
+            PathBuf::new()
+        } else {
+            base.join(cell)
+        }
+    };
+    let entries = table
+        .rows
+        .iter()
+        .map(|row| {
+            let cell = |c: usize| row.cells[c].trim().to_string();
+            ManifestEntry {
+                line: row.line,
+                patient_id: cell(id),
+                phase: match phase {
+                    Some(c) => cell(c),
+                    None => columns.fixed_phase.clone().unwrap_or_default(),
+                },
+                reader: reader.map(cell).unwrap_or_else(|| "1".into()),
+                lesion: lesion.map(cell).unwrap_or_else(|| "1".into()),
+                image: resolve(&cell(image)),
+                mask: resolve(&cell(mask)),
+                extra_masks: extra
+                    .map(|c| {
+                        row.cells[c]
+                            .split(';')
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty())
+                            .map(resolve)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                label: label.map(cell).filter(|s| !s.is_empty()),
+            }
+        })
+        .collect();
+    Ok(Manifest {
+        path: path.to_path_buf(),
+        columns: columns.clone(),
+        entries,
+    })
+}
+
+fn missing(table: &Table, column: &str, hint: &str) -> StudyError {
+    StudyError::MissingColumn {
+        path: table.path.clone(),
+        column: column.to_string(),
+        available: table.header.join(","),
+        hint: hint.to_string(),
+    }
+}
