@@ -1,14 +1,922 @@
-//! DICOM reader (work in progress).
+//! DICOM Part 10 reader: a small parser for the uncompressed transfer syntaxes (implicit VR
+//! little endian, explicit VR little/big endian, deflated explicit VR little endian) and JPEG
+//! baseline (process 1) encapsulated pixel data; any other transfer syntax is refused with
+//! [`ImageError::Unsupported`] and a hint.
+//!
+//! Pixel handling: bits allocated 8/16/32, bits stored / high bit, signed or unsigned;
+//! MONOCHROME2 as stored, MONOCHROME1 inverted within the stored range (so bright = high, as
+//! MONOCHROME2) *before* rescale slope/intercept are applied; RGB (planar or interleaved),
+//! YBR_FULL and uncompressed YBR_FULL_422 converted to RGB with the full-range BT.601 equations
+//! (rounded and clipped to 0..255 as pydicom does), then reduced to one value per pixel by the
+//! [`ColourMode`](crate::ColourMode). Multi-frame objects (cine loops) become a 3D image with
+//! `nz` = frames unless [`ReadOptions::frame`] picks one; `ImageMeta::frame_times_ms` then holds
+//! each frame's time relative to the first (Frame Time Vector, cumulative; or k × Frame Time).
+//!
+//! Geometry: x = column, y = row. Spacing from Pixel Spacing (0028,0030), else Imager Pixel
+//! Spacing (0018,1164), else the Pixel Measures of the Shared Functional Groups, else the first
+//! ultrasound region (0018,6011) calibrated in cm (converted to mm); else 1 with a note. Origin
+//! and direction from Image Position / Orientation (Patient) when present. The z spacing is 1
+//! (for cine loops z is time).
 
+use crate::colour::to_scalar;
 use crate::error::{ImageError, Result};
 use crate::read::ReadOptions;
+use crate::sample::voxel_count;
 use crate::types::Image;
+use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::Path;
 
-pub(crate) fn decode(_bytes: &[u8], path: &Path, _opts: &ReadOptions) -> Result<Image> {
-    Err(ImageError::Unsupported {
+const FMT: &str = "dicom";
+const MAX_DEPTH: usize = 16;
+
+const TS_IMPLICIT_LE: &str = "1.2.840.10008.1.2";
+const TS_EXPLICIT_LE: &str = "1.2.840.10008.1.2.1";
+const TS_EXPLICIT_BE: &str = "1.2.840.10008.1.2.2";
+const TS_DEFLATED: &str = "1.2.840.10008.1.2.1.99";
+const TS_JPEG_BASELINE: &str = "1.2.840.10008.1.2.4.50";
+
+const fn tag(g: u16, e: u16) -> u32 {
+    ((g as u32) << 16) | e as u32
+}
+
+const TRANSFER_SYNTAX: u32 = tag(0x0002, 0x0010);
+const PIXEL_DATA: u32 = tag(0x7FE0, 0x0010);
+const ITEM: u32 = tag(0xFFFE, 0xE000);
+const ITEM_DELIM: u32 = tag(0xFFFE, 0xE00D);
+const SEQ_DELIM: u32 = tag(0xFFFE, 0xE0DD);
+/// Sequences whose contents are read (needed to know they are sequences in implicit VR).
+const KNOWN_SQ: [u32; 4] = [
+    tag(0x0018, 0x6011), // Sequence of Ultrasound Regions
+    tag(0x5200, 0x9229), // Shared Functional Groups
+    tag(0x5200, 0x9230), // Per-frame Functional Groups
+    tag(0x0028, 0x9110), // Pixel Measures
+];
+
+/// One element value.
+#[derive(Debug)]
+enum Value<'a> {
+    Bytes(&'a [u8]),
+    Seq(Vec<DataSet<'a>>),
+    /// Encapsulated pixel data: basic offset table, then fragments.
+    Fragments(Vec<&'a [u8]>),
+}
+
+#[derive(Debug, Default)]
+struct DataSet<'a> {
+    elems: BTreeMap<u32, Value<'a>>,
+    big_endian: bool,
+}
+
+impl<'a> DataSet<'a> {
+    fn bytes(&self, t: u32) -> Option<&'a [u8]> {
+        match self.elems.get(&t)? {
+            Value::Bytes(b) => Some(b),
+            _ => None,
+        }
+    }
+    fn text(&self, t: u32) -> Option<String> {
+        let b = self.bytes(t)?;
+        let s = String::from_utf8_lossy(b);
+        let s = s.trim_matches(|c: char| c == '\0' || c.is_whitespace());
+        (!s.is_empty()).then(|| s.to_string())
+    }
+    fn us(&self, t: u32) -> Option<u16> {
+        let b = self.bytes(t)?.get(..2)?;
+        let a = [b[0], b[1]];
+        Some(if self.big_endian {
+            u16::from_be_bytes(a)
+        } else {
+            u16::from_le_bytes(a)
+        })
+    }
+    fn fd(&self, t: u32) -> Option<f64> {
+        let b = self.bytes(t)?.get(..8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Some(if self.big_endian {
+            f64::from_be_bytes(a)
+        } else {
+            f64::from_le_bytes(a)
+        })
+    }
+    /// Decimal / integer strings, backslash separated.
+    fn numbers(&self, t: u32) -> Option<Vec<f64>> {
+        let s = self.text(t)?;
+        s.split('\\')
+            .map(|v| v.trim().parse::<f64>().ok())
+            .collect()
+    }
+    fn number(&self, t: u32) -> Option<f64> {
+        self.numbers(t)?.first().copied()
+    }
+    fn seq(&self, t: u32) -> Option<&[DataSet<'a>]> {
+        match self.elems.get(&t)? {
+            Value::Seq(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+struct Parser<'a, 'p> {
+    buf: &'a [u8],
+    pos: usize,
+    explicit: bool,
+    big_endian: bool,
+    path: &'p Path,
+}
+
+impl<'a> Parser<'a, '_> {
+    fn err(&self, reason: impl Into<String>) -> ImageError {
+        ImageError::Decode {
+            path: self.path.to_path_buf(),
+            format: FMT.into(),
+            reason: reason.into(),
+        }
+    }
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.buf.len())
+            .ok_or_else(|| {
+                self.err(format!(
+                    "file truncated: {n} bytes needed at offset {}, {} left",
+                    self.pos,
+                    self.buf.len().saturating_sub(self.pos)
+                ))
+            })?;
+        let s = &self.buf[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    fn u16(&mut self) -> Result<u16> {
+        let b = self.take(2)?;
+        Ok(if self.big_endian {
+            u16::from_be_bytes([b[0], b[1]])
+        } else {
+            u16::from_le_bytes([b[0], b[1]])
+        })
+    }
+    fn u32(&mut self) -> Result<u32> {
+        let b = self.take(4)?;
+        let a = [b[0], b[1], b[2], b[3]];
+        Ok(if self.big_endian {
+            u32::from_be_bytes(a)
+        } else {
+            u32::from_le_bytes(a)
+        })
+    }
+    /// Reads an element header: (tag, VR if explicit, length).
+    fn header(&mut self) -> Result<(u32, [u8; 2], u32)> {
+        let g = self.u16()?;
+        let e = self.u16()?;
+        let t = tag(g, e);
+        if g == 0xFFFE {
+            return Ok((t, *b"  ", self.u32()?));
+        }
+        if self.explicit {
+            let vr = self.take(2)?;
+            let vr = [vr[0], vr[1]];
+            let long = matches!(
+                &vr,
+                b"OB"
+                    | b"OD"
+                    | b"OF"
+                    | b"OL"
+                    | b"OV"
+                    | b"OW"
+                    | b"SQ"
+                    | b"UC"
+                    | b"UN"
+                    | b"UR"
+                    | b"UT"
+                    | b"SV"
+                    | b"UV"
+            );
+            let len = if long {
+                self.take(2)?;
+                self.u32()?
+            } else {
+                self.u16()? as u32
+            };
+            Ok((t, vr, len))
+        } else {
+            let vr = if KNOWN_SQ.contains(&t) {
+                *b"SQ"
+            } else {
+                *b"UN"
+            };
+            Ok((t, vr, self.u32()?))
+        }
+    }
+
+    /// Parses elements until `end` (defined length), an item delimiter (`until_delim`), or the
+    /// end of the buffer.
+    fn dataset(&mut self, end: usize, until_delim: bool, depth: usize) -> Result<DataSet<'a>> {
+        if depth > MAX_DEPTH {
+            return Err(self.err("sequences nested too deeply"));
+        }
+        let mut ds = DataSet {
+            elems: BTreeMap::new(),
+            big_endian: self.big_endian,
+        };
+        while self.pos < end {
+            let (t, vr, len) = self.header()?;
+            if t == ITEM_DELIM {
+                if until_delim {
+                    return Ok(ds);
+                }
+                continue;
+            }
+            if t == SEQ_DELIM || t == ITEM {
+                return Err(self.err(format!("unexpected delimiter at offset {}", self.pos)));
+            }
+            let value = if len == u32::MAX {
+                if t == PIXEL_DATA {
+                    self.fragments()?
+                } else {
+                    // Undefined length: a sequence (UN with undefined length is implicit VR LE).
+                    let saved = (self.explicit, self.big_endian);
+                    if &vr == b"UN" && self.explicit {
+                        self.explicit = false;
+                        self.big_endian = false;
+                    }
+                    let v = self.sequence(None, depth + 1);
+                    (self.explicit, self.big_endian) = saved;
+                    v?
+                }
+            } else if &vr == b"SQ" {
+                let stop = self
+                    .pos
+                    .checked_add(len as usize)
+                    .filter(|&s| s <= self.buf.len())
+                    .ok_or_else(|| self.err("sequence runs past the end of the file"))?;
+                self.sequence(Some(stop), depth + 1)?
+            } else {
+                if t == PIXEL_DATA {
+                    // Pixel data shorter than claimed is reported later with the needed size.
+                    let avail = self.buf.len() - self.pos;
+                    if (len as usize) > avail {
+                        let v = self.take(avail)?;
+                        ds.elems.insert(t, Value::Bytes(v));
+                        return Ok(ds);
+                    }
+                }
+                Value::Bytes(self.take(len as usize)?)
+            };
+            ds.elems.insert(t, value);
+        }
+        if until_delim {
+            return Err(self.err("item without delimiter at the end of the file"));
+        }
+        Ok(ds)
+    }
+
+    fn sequence(&mut self, stop: Option<usize>, depth: usize) -> Result<Value<'a>> {
+        let mut items = Vec::new();
+        loop {
+            if let Some(s) = stop {
+                if self.pos >= s {
+                    break;
+                }
+            }
+            let (t, _, len) = self.header()?;
+            match t {
+                SEQ_DELIM => break,
+                ITEM if len == u32::MAX => {
+                    let end = self.buf.len();
+                    items.push(self.dataset(end, true, depth)?);
+                }
+                ITEM => {
+                    let end = self
+                        .pos
+                        .checked_add(len as usize)
+                        .filter(|&e| e <= self.buf.len())
+                        .ok_or_else(|| self.err("sequence item runs past the end of the file"))?;
+                    items.push(self.dataset(end, false, depth)?);
+                    self.pos = end;
+                }
+                _ => return Err(self.err("malformed sequence (item tag expected)")),
+            }
+            if items.len() > 100_000 {
+                return Err(self.err("too many sequence items"));
+            }
+        }
+        Ok(Value::Seq(items))
+    }
+
+    fn fragments(&mut self) -> Result<Value<'a>> {
+        let mut frags = Vec::new();
+        loop {
+            let (t, _, len) = self.header()?;
+            match t {
+                SEQ_DELIM => break,
+                ITEM => frags.push(self.take(len as usize)?),
+                _ => return Err(self.err("malformed encapsulated pixel data")),
+            }
+        }
+        Ok(Value::Fragments(frags))
+    }
+}
+
+fn unsupported(path: &Path, what: String, hint: &str) -> ImageError {
+    ImageError::Unsupported {
         path: path.to_path_buf(),
-        what: "DICOM".into(),
-        hint: "DICOM reading is not available yet".into(),
-    })
+        what,
+        hint: hint.into(),
+    }
+}
+
+const DECOMPRESS_HINT: &str = "decompress first, e.g. `gdcmconv --raw in.dcm out.dcm` or \
+`dcmdjpeg`/`dcmdrle` (DCMTK); supported: implicit/explicit VR little endian, explicit big \
+endian, deflated, JPEG baseline";
+
+pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Image> {
+    let err = |reason: String| ImageError::Decode {
+        path: path.to_path_buf(),
+        format: FMT.into(),
+        reason,
+    };
+    // File meta information (group 0002, always explicit VR little endian).
+    let (start, meta) = if bytes.get(128..132) == Some(b"DICM".as_slice()) {
+        let mut p = Parser {
+            buf: bytes,
+            pos: 132,
+            explicit: true,
+            big_endian: false,
+            path,
+        };
+        let mut meta = DataSet::default();
+        while p.pos + 4 <= bytes.len() && bytes[p.pos..p.pos + 2] == [0x02, 0x00] {
+            let (t, _, len) = p.header()?;
+            let v = p.take(len as usize)?;
+            meta.elems.insert(t, Value::Bytes(v));
+        }
+        (p.pos, Some(meta))
+    } else {
+        (0, None)
+    };
+    let ts = match &meta {
+        Some(m) => m
+            .text(TRANSFER_SYNTAX)
+            .ok_or_else(|| err("file meta information has no transfer syntax".into()))?,
+        None => {
+            // No preamble: guess implicit or explicit VR LE from the first element.
+            let explicit = bytes
+                .get(4..6)
+                .is_some_and(|v| v.iter().all(|c| c.is_ascii_uppercase()));
+            if bytes.len() < 8 {
+                return Err(err("too short for a DICOM data set".into()));
+            }
+            if explicit {
+                TS_EXPLICIT_LE
+            } else {
+                TS_IMPLICIT_LE
+            }
+            .to_string()
+        }
+    };
+    let (explicit, big_endian, deflated, jpeg) = match ts.as_str() {
+        TS_IMPLICIT_LE => (false, false, false, false),
+        TS_EXPLICIT_LE => (true, false, false, false),
+        TS_EXPLICIT_BE => (true, true, false, false),
+        TS_DEFLATED => (true, false, true, false),
+        TS_JPEG_BASELINE => (true, false, false, true),
+        other => {
+            return Err(unsupported(
+                path,
+                format!("transfer syntax {other} ({})", ts_name(other)),
+                DECOMPRESS_HINT,
+            ))
+        }
+    };
+    let inflated;
+    let body: &[u8] = if deflated {
+        let rest = &bytes[start..];
+        let limit = (rest.len() as u64).saturating_mul(1032).min(1 << 33);
+        let mut out = Vec::new();
+        flate2::read::DeflateDecoder::new(rest)
+            .take(limit)
+            .read_to_end(&mut out)
+            .map_err(|e| err(format!("deflated data set is corrupt: {e}")))?;
+        inflated = out;
+        &inflated
+    } else {
+        &bytes[start..]
+    };
+    let mut p = Parser {
+        buf: body,
+        pos: 0,
+        explicit,
+        big_endian,
+        path,
+    };
+    let ds = p.dataset(body.len(), false, 0)?;
+    let mut notes = vec![format!("transfer syntax {ts} ({})", ts_name(&ts))];
+    decode_pixels(&ds, jpeg, path, opts, &mut notes)
+}
+
+fn ts_name(ts: &str) -> &'static str {
+    match ts {
+        TS_IMPLICIT_LE => "implicit VR little endian",
+        TS_EXPLICIT_LE => "explicit VR little endian",
+        TS_EXPLICIT_BE => "explicit VR big endian",
+        TS_DEFLATED => "deflated explicit VR little endian",
+        TS_JPEG_BASELINE => "JPEG baseline",
+        "1.2.840.10008.1.2.4.51" => "JPEG extended",
+        "1.2.840.10008.1.2.4.57" | "1.2.840.10008.1.2.4.70" => "JPEG lossless",
+        "1.2.840.10008.1.2.4.80" | "1.2.840.10008.1.2.4.81" => "JPEG-LS",
+        "1.2.840.10008.1.2.4.90" | "1.2.840.10008.1.2.4.91" => "JPEG 2000",
+        "1.2.840.10008.1.2.5" => "RLE lossless",
+        "1.2.840.10008.1.2.4.100" | "1.2.840.10008.1.2.4.101" | "1.2.840.10008.1.2.4.102" => {
+            "MPEG-2/4 video"
+        }
+        _ => "unknown",
+    }
+}
+
+/// Values from the data set describing the pixel module.
+struct PixelModule {
+    rows: usize,
+    cols: usize,
+    samples: usize,
+    bits_alloc: usize,
+    bits_stored: u32,
+    high_bit: u32,
+    signed: bool,
+    planar: bool,
+    frames: usize,
+    photometric: String,
+}
+
+fn decode_pixels(
+    ds: &DataSet<'_>,
+    jpeg: bool,
+    path: &Path,
+    opts: &ReadOptions,
+    notes: &mut Vec<String>,
+) -> Result<Image> {
+    let err = |reason: String| ImageError::Decode {
+        path: path.to_path_buf(),
+        format: FMT.into(),
+        reason,
+    };
+    let rows = ds
+        .us(tag(0x0028, 0x0010))
+        .ok_or_else(|| err("no Rows (0028,0010)".into()))?;
+    let cols = ds
+        .us(tag(0x0028, 0x0011))
+        .ok_or_else(|| err("no Columns (0028,0011)".into()))?;
+    let bits_alloc = ds.us(tag(0x0028, 0x0100)).unwrap_or(8) as usize;
+    let bits_stored = ds
+        .us(tag(0x0028, 0x0101))
+        .map_or(bits_alloc as u32, u32::from);
+    let high_bit = ds
+        .us(tag(0x0028, 0x0102))
+        .map_or(bits_stored.saturating_sub(1), u32::from);
+    let frames = match ds.number(tag(0x0028, 0x0008)) {
+        None => 1,
+        Some(f) if (1.0..=1e7).contains(&f) && f.fract() == 0.0 => f as usize,
+        Some(f) => return Err(err(format!("bad Number of Frames {f}"))),
+    };
+    let pm = PixelModule {
+        rows: rows as usize,
+        cols: cols as usize,
+        samples: ds.us(tag(0x0028, 0x0002)).unwrap_or(1) as usize,
+        bits_alloc,
+        bits_stored,
+        high_bit,
+        signed: ds.us(tag(0x0028, 0x0103)) == Some(1),
+        planar: ds.us(tag(0x0028, 0x0006)) == Some(1),
+        frames,
+        photometric: ds
+            .text(tag(0x0028, 0x0004))
+            .unwrap_or_else(|| "MONOCHROME2".into()),
+    };
+    let frame_sel: Vec<usize> = match opts.frame {
+        None => (0..pm.frames).collect(),
+        Some(f) if f < pm.frames => vec![f],
+        Some(f) => {
+            return Err(ImageError::Invalid(format!(
+                "{}: frame {f} requested but the file holds {} frame(s)",
+                path.display(),
+                pm.frames
+            )))
+        }
+    };
+    let nz = frame_sel.len();
+    voxel_count([pm.cols, pm.rows, pm.frames], path, FMT)?;
+    if !(1..=4).contains(&pm.samples) || pm.samples == 2 {
+        return Err(err(format!("bad Samples per Pixel {}", pm.samples)));
+    }
+    match pm.photometric.as_str() {
+        "MONOCHROME1" | "MONOCHROME2" if pm.samples == 1 => {}
+        "RGB" | "YBR_FULL" | "YBR_FULL_422" if pm.samples == 3 => {}
+        other => {
+            return Err(unsupported(
+                path,
+                format!(
+                    "photometric interpretation {other} with {} sample(s)",
+                    pm.samples
+                ),
+                "supported: MONOCHROME1/2, RGB, YBR_FULL, YBR_FULL_422",
+            ))
+        }
+    }
+    if !matches!(pm.bits_alloc, 8 | 16 | 32)
+        || pm.bits_stored == 0
+        || pm.bits_stored > pm.bits_alloc as u32
+        || pm.high_bit >= pm.bits_alloc as u32
+        || pm.high_bit + 1 < pm.bits_stored
+    {
+        return Err(unsupported(
+            path,
+            format!(
+                "bits allocated/stored/high bit {}/{}/{}",
+                pm.bits_alloc, pm.bits_stored, pm.high_bit
+            ),
+            "supported: 8, 16 or 32 bits allocated",
+        ));
+    }
+    if pm.samples == 3 && pm.bits_alloc != 8 {
+        return Err(unsupported(
+            path,
+            format!("{}-bit colour", pm.bits_alloc),
+            "colour DICOM is read with 8 bits per sample",
+        ));
+    }
+    let npix = pm.rows * pm.cols;
+    let mut data: Vec<f32> = Vec::with_capacity(npix * nz);
+    let mut colour_notes = Vec::new();
+    match ds.elems.get(&PIXEL_DATA) {
+        None => return Err(err("no Pixel Data (7FE0,0010)".into())),
+        Some(Value::Seq(_)) => return Err(err("Pixel Data is a sequence".into())),
+        Some(Value::Bytes(px)) => {
+            if jpeg {
+                return Err(err(
+                    "JPEG transfer syntax but pixel data are not encapsulated".into(),
+                ));
+            }
+            let frame_bytes = if pm.photometric == "YBR_FULL_422" {
+                if pm.cols % 2 != 0 {
+                    return Err(err("YBR_FULL_422 needs an even number of columns".into()));
+                }
+                npix * 2
+            } else {
+                npix * pm.samples * pm.bits_alloc / 8
+            };
+            let need = frame_bytes * pm.frames;
+            if px.len() < need {
+                return Err(err(format!(
+                    "pixel data truncated: {need} bytes needed for {} frame(s) of {}x{}x{}, {} present",
+                    pm.frames,
+                    pm.cols,
+                    pm.rows,
+                    pm.samples,
+                    px.len()
+                )));
+            }
+            for &f in &frame_sel {
+                let fb = &px[f * frame_bytes..(f + 1) * frame_bytes];
+                let vals = if pm.samples == 1 {
+                    mono_frame(fb, &pm, ds.big_endian)
+                } else {
+                    let rgb = colour_frame_native(fb, &pm);
+                    colour_notes.clear();
+                    to_scalar(&rgb, 3, opts.colour, &mut colour_notes)
+                        .map_err(|e| err(e.to_string()))?
+                };
+                data.extend_from_slice(&vals);
+            }
+        }
+        Some(Value::Fragments(frags)) => {
+            if !jpeg {
+                return Err(err(
+                    "encapsulated pixel data in a native transfer syntax".into()
+                ));
+            }
+            if pm.bits_alloc != 8 {
+                return Err(unsupported(
+                    path,
+                    format!("JPEG baseline with {} bits allocated", pm.bits_alloc),
+                    DECOMPRESS_HINT,
+                ));
+            }
+            let streams = split_frames(frags, pm.frames).ok_or_else(|| {
+                err(format!(
+                    "cannot split {} fragments into {} frames",
+                    frags.len().saturating_sub(1),
+                    pm.frames
+                ))
+            })?;
+            for &f in &frame_sel {
+                let img =
+                    image::load_from_memory_with_format(&streams[f], image::ImageFormat::Jpeg)
+                        .map_err(|e| err(format!("JPEG frame {f}: {e}")))?;
+                if img.width() as usize != pm.cols || img.height() as usize != pm.rows {
+                    return Err(err(format!(
+                        "JPEG frame {f} is {}x{} but the header says {}x{}",
+                        img.width(),
+                        img.height(),
+                        pm.cols,
+                        pm.rows
+                    )));
+                }
+                let vals = match img {
+                    image::DynamicImage::ImageLuma8(b) if pm.samples == 1 => {
+                        let raw: Vec<u8> = b.into_raw();
+                        mono_frame(&raw, &pm, false)
+                    }
+                    image::DynamicImage::ImageRgb8(b) if pm.samples == 3 => {
+                        let rgb: Vec<f32> = b.into_raw().into_iter().map(f32::from).collect();
+                        colour_notes.clear();
+                        colour_notes.push("JPEG decoder converted YCbCr to RGB".into());
+                        to_scalar(&rgb, 3, opts.colour, &mut colour_notes)
+                            .map_err(|e| err(e.to_string()))?
+                    }
+                    other => {
+                        return Err(err(format!(
+                            "JPEG frame {f} decodes to {:?} but the header says {} sample(s)",
+                            other.color(),
+                            pm.samples
+                        )))
+                    }
+                };
+                data.extend_from_slice(&vals);
+            }
+        }
+    }
+    notes.push(format!(
+        "{} {}-bit ({} stored, {})",
+        pm.photometric,
+        pm.bits_alloc,
+        pm.bits_stored,
+        if pm.signed { "signed" } else { "unsigned" }
+    ));
+    if pm.photometric == "MONOCHROME1" {
+        notes.push("MONOCHROME1 inverted within the stored range before rescale".into());
+    }
+    if pm.photometric.starts_with("YBR") && !jpeg {
+        notes.push(format!(
+            "{} converted to RGB (full-range BT.601)",
+            pm.photometric
+        ));
+    }
+    notes.extend(colour_notes);
+    // Rescale (monochrome only).
+    if pm.samples == 1 {
+        let slope = ds.number(tag(0x0028, 0x1053));
+        let inter = ds.number(tag(0x0028, 0x1052));
+        if slope.is_some() || inter.is_some() {
+            let s = slope.unwrap_or(1.0);
+            let i = inter.unwrap_or(0.0);
+            if !s.is_finite() || !i.is_finite() || s == 0.0 {
+                return Err(err(format!("bad rescale slope/intercept {s}/{i}")));
+            }
+            if s != 1.0 || i != 0.0 {
+                for v in &mut data {
+                    *v = (*v as f64 * s + i) as f32;
+                }
+                notes.push(format!("rescaled: value * {s} + {i}"));
+            }
+        }
+    }
+    let mut img = Image::new(data, [pm.cols, pm.rows, nz])?;
+    img.meta.bits_stored = Some(pm.bits_stored as u16);
+    geometry(ds, &mut img, notes);
+    if pm.frames > 1 {
+        notes.push(format!(
+            "{} frames; z axis is the frame (time) index",
+            pm.frames
+        ));
+        if let Some(times) = frame_times(ds, pm.frames, notes) {
+            img.meta.frame_times_ms = Some(frame_sel.iter().map(|&f| times[f]).collect());
+        }
+        if let Some(f) = opts.frame {
+            notes.push(format!("frame {f} of {} read", pm.frames));
+        }
+    }
+    img.meta.notes = std::mem::take(notes);
+    Ok(img)
+}
+
+/// Stored monochrome values of one frame: bits stored / high bit extracted, sign extended,
+/// MONOCHROME1 inverted.
+fn mono_frame(fb: &[u8], pm: &PixelModule, big_endian: bool) -> Vec<f32> {
+    let shift = pm.high_bit + 1 - pm.bits_stored;
+    let bits = pm.bits_stored;
+    let mask: u64 = if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    };
+    let invert = pm.photometric == "MONOCHROME1";
+    let conv = |raw: u64| -> f32 {
+        let u = (raw >> shift) & mask;
+        let v: i64 = if pm.signed && bits < 64 && (u >> (bits - 1)) & 1 == 1 {
+            u as i64 - (1i64 << bits)
+        } else {
+            u as i64
+        };
+        let v = if invert {
+            if pm.signed {
+                -1 - v
+            } else {
+                mask as i64 - v
+            }
+        } else {
+            v
+        };
+        v as f32
+    };
+    match pm.bits_alloc {
+        8 => fb.iter().map(|&b| conv(b as u64)).collect(),
+        16 => fb
+            .chunks_exact(2)
+            .map(|c| {
+                let a = [c[0], c[1]];
+                conv(if big_endian {
+                    u16::from_be_bytes(a)
+                } else {
+                    u16::from_le_bytes(a)
+                } as u64)
+            })
+            .collect(),
+        _ => fb
+            .chunks_exact(4)
+            .map(|c| {
+                let a = [c[0], c[1], c[2], c[3]];
+                conv(if big_endian {
+                    u32::from_be_bytes(a)
+                } else {
+                    u32::from_le_bytes(a)
+                } as u64)
+            })
+            .collect(),
+    }
+}
+
+/// Full-range BT.601 YCbCr -> RGB, rounded and clipped to 0..=255 (as pydicom).
+fn ybr_to_rgb(y: f64, cb: f64, cr: f64) -> [f32; 3] {
+    let r = y + 1.402 * (cr - 128.0);
+    let g = y - 0.344136 * (cb - 128.0) - 0.714136 * (cr - 128.0);
+    let b = y + 1.772 * (cb - 128.0);
+    [r, g, b].map(|v| v.round().clamp(0.0, 255.0) as f32)
+}
+
+/// Interleaved RGB samples of one native 8-bit colour frame.
+fn colour_frame_native(fb: &[u8], pm: &PixelModule) -> Vec<f32> {
+    let npix = pm.rows * pm.cols;
+    let mut out = Vec::with_capacity(npix * 3);
+    if pm.photometric == "YBR_FULL_422" {
+        for c in fb.chunks_exact(4) {
+            let (cb, cr) = (c[2] as f64, c[3] as f64);
+            out.extend_from_slice(&ybr_to_rgb(c[0] as f64, cb, cr));
+            out.extend_from_slice(&ybr_to_rgb(c[1] as f64, cb, cr));
+        }
+        return out;
+    }
+    let px = |i: usize| -> [u8; 3] {
+        if pm.planar {
+            [fb[i], fb[npix + i], fb[2 * npix + i]]
+        } else {
+            [fb[3 * i], fb[3 * i + 1], fb[3 * i + 2]]
+        }
+    };
+    for i in 0..npix {
+        let [a, b, c] = px(i);
+        if pm.photometric == "YBR_FULL" {
+            out.extend_from_slice(&ybr_to_rgb(a as f64, b as f64, c as f64));
+        } else {
+            out.extend_from_slice(&[a as f32, b as f32, c as f32]);
+        }
+    }
+    out
+}
+
+/// Splits encapsulated fragments (first = basic offset table) into one JPEG stream per frame.
+fn split_frames(frags: &[&[u8]], frames: usize) -> Option<Vec<Vec<u8>>> {
+    let (_bot, data) = frags.split_first()?;
+    if data.is_empty() {
+        return None;
+    }
+    if frames == 1 {
+        return Some(vec![data.concat()]);
+    }
+    if data.len() == frames {
+        return Some(data.iter().map(|f| f.to_vec()).collect());
+    }
+    // Group fragments until one ends with the JPEG end-of-image marker (ignoring padding).
+    let mut out = Vec::new();
+    let mut cur = Vec::new();
+    for f in data {
+        cur.extend_from_slice(f);
+        let mut end = cur.len();
+        while end > 0 && cur[end - 1] == 0 {
+            end -= 1;
+        }
+        if end >= 2 && cur[end - 2..end] == [0xFF, 0xD9] {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    (out.len() == frames && cur.is_empty()).then_some(out)
+}
+
+fn geometry(ds: &DataSet<'_>, img: &mut Image, notes: &mut Vec<String>) {
+    let pair = |v: Option<Vec<f64>>| {
+        v.filter(|v| v.len() >= 2 && v[..2].iter().all(|x| x.is_finite() && *x > 0.0))
+    };
+    let shared_measures = ds
+        .seq(tag(0x5200, 0x9229))
+        .and_then(|s| s.first())
+        .and_then(|g| g.seq(tag(0x0028, 0x9110)))
+        .and_then(|s| s.first())
+        .and_then(|m| pair(m.numbers(tag(0x0028, 0x0030))));
+    if let Some(ps) = pair(ds.numbers(tag(0x0028, 0x0030))) {
+        img.spacing = [ps[1], ps[0], 1.0];
+        notes.push("spacing from Pixel Spacing (0028,0030)".into());
+    } else if let Some(ps) = pair(ds.numbers(tag(0x0018, 0x1164))) {
+        img.spacing = [ps[1], ps[0], 1.0];
+        notes.push("spacing from Imager Pixel Spacing (0018,1164) (at the detector)".into());
+    } else if let Some(ps) = shared_measures {
+        img.spacing = [ps[1], ps[0], 1.0];
+        notes.push("spacing from Shared Functional Groups Pixel Measures".into());
+    } else if let Some((sx, sy, k)) = ds.seq(tag(0x0018, 0x6011)).and_then(|regions| {
+        regions.iter().enumerate().find_map(|(k, r)| {
+            let cm = r.us(tag(0x0018, 0x6024)) == Some(3) && r.us(tag(0x0018, 0x6026)) == Some(3);
+            let dx = r.fd(tag(0x0018, 0x602C))?;
+            let dy = r.fd(tag(0x0018, 0x602E))?;
+            (cm && dx > 0.0 && dy > 0.0 && dx.is_finite() && dy.is_finite()).then_some((
+                dx * 10.0,
+                dy * 10.0,
+                k,
+            ))
+        })
+    }) {
+        img.spacing = [sx, sy, 1.0];
+        notes.push(format!(
+            "spacing from ultrasound region {k} calibration (Physical Delta X/Y, cm -> mm)"
+        ));
+    } else {
+        notes.push("no pixel spacing in file: spacing 1 (pixels)".into());
+    }
+    if let Some(o) = ds
+        .numbers(tag(0x0020, 0x0032))
+        .filter(|o| o.len() == 3 && o.iter().all(|v| v.is_finite()))
+    {
+        img.origin = [o[0], o[1], o[2]];
+    }
+    if let Some(d) = ds
+        .numbers(tag(0x0020, 0x0037))
+        .filter(|d| d.len() == 6 && d.iter().all(|v| v.is_finite()))
+    {
+        let r = [d[0], d[1], d[2]];
+        let c = [d[3], d[4], d[5]];
+        let n = [
+            r[1] * c[2] - r[2] * c[1],
+            r[2] * c[0] - r[0] * c[2],
+            r[0] * c[1] - r[1] * c[0],
+        ];
+        if n.iter().map(|v| v * v).sum::<f64>() > 0.5 {
+            for i in 0..3 {
+                img.direction[3 * i] = r[i];
+                img.direction[3 * i + 1] = c[i];
+                img.direction[3 * i + 2] = n[i];
+            }
+        }
+    }
+}
+
+/// Time of each frame relative to the first, in ms.
+fn frame_times(ds: &DataSet<'_>, frames: usize, notes: &mut Vec<String>) -> Option<Vec<f64>> {
+    if let Some(v) = ds.numbers(tag(0x0018, 0x1065)) {
+        if v.len() == frames && v.iter().all(|x| x.is_finite()) {
+            let mut t = 0.0;
+            let out: Vec<f64> = v
+                .iter()
+                .enumerate()
+                .map(|(k, d)| {
+                    if k > 0 {
+                        t += d;
+                    }
+                    t
+                })
+                .collect();
+            notes.push("frame times from Frame Time Vector (0018,1065), cumulative".into());
+            return Some(out);
+        }
+        notes.push(format!(
+            "Frame Time Vector has {} entries for {frames} frames: ignored",
+            v.len()
+        ));
+    }
+    if let Some(ft) = ds
+        .number(tag(0x0018, 0x1063))
+        .filter(|f| f.is_finite() && *f > 0.0)
+    {
+        notes.push(format!("frame times from Frame Time (0018,1063) = {ft} ms"));
+        return Some((0..frames).map(|k| k as f64 * ft).collect());
+    }
+    None
 }

@@ -39,6 +39,11 @@ pub(crate) fn decode(
             )));
         }
     }
+    if format == Format::Tiff {
+        if let Some(img) = tiff_grey(bytes, path)? {
+            return Ok(img);
+        }
+    }
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), fmt);
     let mut limits = image::Limits::default();
     // Never let a hostile header make the decoder allocate more than 1 GiB.
@@ -80,4 +85,60 @@ pub(crate) fn decode(
     notes.push("no physical spacing in file: spacing 1 (pixels)".into());
     img.meta.notes = notes;
     Ok(img)
+}
+
+/// Grey TIFF of any sample type (8-64 bit integer, 32/64-bit float) through the `tiff` crate,
+/// which the `image` crate cannot return as one channel beyond 16 bits. `None` when the first
+/// page is not grey (the `image` crate path handles it).
+fn tiff_grey(bytes: &[u8], path: &Path) -> Result<Option<Image>> {
+    use tiff::decoder::{Decoder, DecodingResult, Limits};
+    let err = |reason: String| ImageError::Decode {
+        path: path.to_path_buf(),
+        format: "tiff".into(),
+        reason,
+    };
+    let mut dec = Decoder::new(Cursor::new(bytes))
+        .map_err(|e| err(e.to_string()))?
+        .with_limits(Limits::default());
+    let bits = match dec.colortype().map_err(|e| err(e.to_string()))? {
+        tiff::ColorType::Gray(b) => b,
+        _ => return Ok(None),
+    };
+    let (w, h) = dec.dimensions().map_err(|e| err(e.to_string()))?;
+    let (w, h) = (w as usize, h as usize);
+    voxel_count([w, h, 1], path, "tiff")?;
+    let data: Vec<f32> = match dec.read_image().map_err(|e| err(e.to_string()))? {
+        DecodingResult::U8(v) => v.into_iter().map(f32::from).collect(),
+        DecodingResult::U16(v) => v.into_iter().map(f32::from).collect(),
+        DecodingResult::U32(v) => v.into_iter().map(|x| x as f32).collect(),
+        DecodingResult::U64(v) => v.into_iter().map(|x| x as f32).collect(),
+        DecodingResult::I8(v) => v.into_iter().map(f32::from).collect(),
+        DecodingResult::I16(v) => v.into_iter().map(f32::from).collect(),
+        DecodingResult::I32(v) => v.into_iter().map(|x| x as f32).collect(),
+        DecodingResult::I64(v) => v.into_iter().map(|x| x as f32).collect(),
+        DecodingResult::F32(v) => v,
+        DecodingResult::F64(v) => v.into_iter().map(|x| x as f32).collect(),
+        _ => {
+            return Err(ImageError::Unsupported {
+                path: path.to_path_buf(),
+                what: format!("{bits}-bit TIFF sample type"),
+                hint: "save as 8/16/32-bit integer or 32/64-bit float".into(),
+            })
+        }
+    };
+    if data.len() != w * h {
+        return Err(err(format!(
+            "decoder returned {} samples for {w}x{h}",
+            data.len()
+        )));
+    }
+    let mut notes = vec![format!("grey TIFF, {bits}-bit samples")];
+    if dec.more_images() {
+        notes.push("multi-page TIFF: first page read".into());
+    }
+    notes.push("no physical spacing in file: spacing 1 (pixels)".into());
+    let mut img = Image::new(data, [w, h, 1])?;
+    img.meta.bits_stored = Some(u16::from(bits));
+    img.meta.notes = notes;
+    Ok(Some(img))
 }

@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Writes the small reader test fixtures in crates/dlr-image/tests/data/ and their expected values
+(expected.json), computed by independent tools: pydicom 3 (pixel decoding, colour conversion),
+Pillow (PNG/TIFF/JPEG decoding, convert("L")).
+Run: tools/readers/setup.sh && tools/readers/.venv/bin/python tools/readers/make_fixtures.py"""
+import io
+import json
+import os
+
+import numpy as np
+import pydicom
+from PIL import Image
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.encaps import encapsulate
+from pydicom.pixels import convert_color_space
+from pydicom.uid import (ExplicitVRLittleEndian, ImplicitVRLittleEndian, DeflatedExplicitVRLittleEndian,
+                         JPEGBaseline8Bit, SecondaryCaptureImageStorage, UltrasoundMultiFrameImageStorage,
+                         generate_uid)
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "..", "crates", "dlr-image", "tests", "data")
+os.makedirs(OUT, exist_ok=True)
+rng = np.random.default_rng(20261127)
+expected = {}
+
+
+def base(ts, sop=SecondaryCaptureImageStorage):
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = sop
+    meta.MediaStorageSOPInstanceUID = generate_uid(entropy_srcs=["dlr", str(len(expected))])
+    meta.TransferSyntaxUID = ts
+    ds = Dataset()
+    ds.file_meta = meta
+    ds.SOPClassUID = sop
+    ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+    ds.Modality = "US"
+    return ds
+
+
+def save(ds, name, values, **extra):
+    path = os.path.join(OUT, name)
+    ds.save_as(path, enforce_file_format=True)
+    # Re-read with pydicom: the expected values are what pydicom decodes from the written file.
+    expected[name] = dict(values=[float(v) for v in np.asarray(values, dtype=np.float64).ravel()], **extra)
+    return path
+
+
+def mono(ds, arr, bits_alloc, bits_stored, signed, photometric="MONOCHROME2"):
+    ds.SamplesPerPixel = 1
+    ds.PhotometricInterpretation = photometric
+    ds.Rows, ds.Columns = arr.shape[-2:]
+    ds.BitsAllocated = bits_alloc
+    ds.BitsStored = bits_stored
+    ds.HighBit = bits_stored - 1
+    ds.PixelRepresentation = 1 if signed else 0
+    ds.PixelData = arr.tobytes()
+
+
+# 1. MONOCHROME1, 12 of 16 bits, rescale, pixel spacing (row 0.5, col 0.25), explicit VR LE.
+a = rng.integers(0, 4096, size=(3, 4), dtype=np.uint16)
+ds = base(ExplicitVRLittleEndian)
+mono(ds, a, 16, 12, False, "MONOCHROME1")
+ds.RescaleSlope = "2"
+ds.RescaleIntercept = "-1024"
+ds.PixelSpacing = [0.5, 0.25]
+p = save(ds, "mono1_rescale.dcm", [0])
+px = pydicom.dcmread(p).pixel_array.astype(np.float64)
+# Our documented rule: MONOCHROME1 inverted within the stored range (4095 - v), then rescaled.
+expected["mono1_rescale.dcm"].update(values=list(((4095 - px) * 2 - 1024).ravel()), dims=[4, 3, 1],
+                                      spacing=[0.25, 0.5, 1.0])
+
+# 2. MONOCHROME2 signed 16-bit, implicit VR LE, rescale with non-integer slope, patient geometry.
+a = rng.integers(-2000, 2000, size=(4, 5), dtype=np.int16)
+ds = base(ImplicitVRLittleEndian)
+mono(ds, a, 16, 16, True)
+ds.RescaleSlope = "0.5"
+ds.RescaleIntercept = "10"
+ds.ImagePositionPatient = [-10.5, 20.0, 30.25]
+ds.ImageOrientationPatient = [0, 1, 0, 0, 0, -1]
+p = save(ds, "mono2_signed_implicit.dcm", [0])
+d = pydicom.dcmread(p)
+vals = pydicom.pixels.apply_modality_lut(d.pixel_array, d)
+expected["mono2_signed_implicit.dcm"].update(values=[float(v) for v in vals.ravel()], dims=[5, 4, 1],
+                                              origin=[-10.5, 20.0, 30.25],
+                                              direction=[0, 0, -1, 1, 0, 0, 0, -1, 0])
+
+# 3. Multi-frame 8-bit cine with Frame Time Vector and ultrasound region calibration; deflated.
+a = rng.integers(0, 256, size=(5, 4, 6), dtype=np.uint8)
+ds = base(DeflatedExplicitVRLittleEndian, UltrasoundMultiFrameImageStorage)
+mono(ds, a, 8, 8, False)
+ds.NumberOfFrames = 5
+ds.FrameIncrementPointer = 0x00181065
+ds.FrameTimeVector = [0, 33.3, 33.4, 33.3, 40]
+reg = Dataset()
+reg.RegionSpatialFormat = 1
+reg.PhysicalUnitsXDirection = 3
+reg.PhysicalUnitsYDirection = 3
+reg.PhysicalDeltaX = 0.01
+reg.PhysicalDeltaY = 0.02
+ds.SequenceOfUltrasoundRegions = [reg]
+p = save(ds, "cine_deflated.dcm", [0])
+d = pydicom.dcmread(p)
+expected["cine_deflated.dcm"].update(values=[float(v) for v in d.pixel_array.ravel()], dims=[6, 4, 5],
+                                      spacing=[0.1, 0.2, 1.0], frame_times_ms=[0, 33.3, 66.7, 100.0, 140.0])
+
+# 4. Multi-frame 16-bit with Frame Time, explicit VR LE.
+a = rng.integers(0, 65536, size=(3, 2, 3), dtype=np.uint16)
+ds = base(ExplicitVRLittleEndian, UltrasoundMultiFrameImageStorage)
+mono(ds, a, 16, 16, False)
+ds.NumberOfFrames = 3
+ds.FrameTime = "50"
+p = save(ds, "cine_frame_time.dcm", [0])
+d = pydicom.dcmread(p)
+expected["cine_frame_time.dcm"].update(values=[float(v) for v in d.pixel_array.ravel()], dims=[3, 2, 3],
+                                        frame_times_ms=[0, 50, 100])
+
+
+def colour(ds, raw, photometric, planar, rows, cols):
+    ds.SamplesPerPixel = 3
+    ds.PhotometricInterpretation = photometric
+    ds.PlanarConfiguration = planar
+    ds.Rows, ds.Columns = rows, cols
+    ds.BitsAllocated = 8
+    ds.BitsStored = 8
+    ds.HighBit = 7
+    ds.PixelRepresentation = 0
+    ds.PixelData = raw
+
+
+# 5. RGB interleaved and planar; expected luminance = 0.299 R + 0.587 G + 0.114 B of pydicom's RGB.
+rgb = rng.integers(0, 256, size=(3, 4, 3), dtype=np.uint8)
+for planar, name in [(0, "rgb.dcm"), (1, "rgb_planar.dcm")]:
+    ds = base(ExplicitVRLittleEndian)
+    raw = rgb.tobytes() if planar == 0 else np.ascontiguousarray(rgb.transpose(2, 0, 1)).tobytes()
+    colour(ds, raw, "RGB", planar, 3, 4)
+    p = save(ds, name, [0])
+    arr = pydicom.dcmread(p).pixel_array.astype(np.float64)
+    expected[name].update(values=list((arr @ np.array([0.299, 0.587, 0.114])).ravel()),
+                          green=list(arr[..., 1].ravel()), dims=[4, 3, 1])
+
+# 6. YBR_FULL_422 uncompressed (Y0 Y1 Cb Cr per pixel pair); expected = pydicom's RGB conversion.
+rows, cols = 2, 4
+ybr = bytearray()
+for _ in range(rows * cols // 2):
+    ybr += bytes([int(rng.integers(16, 240)), int(rng.integers(16, 240)), int(rng.integers(60, 200)), int(rng.integers(60, 200))])
+ds = base(ExplicitVRLittleEndian)
+colour(ds, bytes(ybr), "YBR_FULL_422", 0, rows, cols)
+p = save(ds, "ybr_full_422.dcm", [0])
+arr = pydicom.pixels.pixel_array(p, as_rgb=True).astype(np.float64)
+expected["ybr_full_422.dcm"].update(red=list(arr[..., 0].ravel()), green=list(arr[..., 1].ravel()),
+                                     blue=list(arr[..., 2].ravel()), dims=[4, 2, 1],
+                                     values=list((arr @ np.array([0.299, 0.587, 0.114])).ravel()))
+
+# 7. Grey stored as RGB (R = G = B): must read back exactly.
+g = rng.integers(0, 256, size=(2, 3), dtype=np.uint8)
+ds = base(ExplicitVRLittleEndian)
+colour(ds, np.repeat(g[..., None], 3, axis=2).tobytes(), "RGB", 0, 2, 3)
+save(ds, "grey_as_rgb.dcm", g.ravel(), dims=[3, 2, 1])
+
+# 8. JPEG baseline, grey and YBR_FULL_422 colour, 2 frames each; expected = Pillow's decode.
+smooth = (np.add.outer(np.arange(16), np.arange(24)) * 5).astype(np.uint8)
+frames = [smooth, smooth[::-1].copy()]
+ds = base(JPEGBaseline8Bit, UltrasoundMultiFrameImageStorage)
+ds.SamplesPerPixel = 1
+ds.PhotometricInterpretation = "MONOCHROME2"
+ds.Rows, ds.Columns = 16, 24
+ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
+ds.NumberOfFrames = 2
+enc = []
+for f in frames:
+    b = io.BytesIO()
+    Image.fromarray(f, "L").save(b, "JPEG", quality=90)
+    enc.append(b.getvalue())
+ds.PixelData = encapsulate(enc)
+ds["PixelData"].VR = "OB"
+ds["PixelData"].is_undefined_length = True
+dec = [np.asarray(Image.open(io.BytesIO(e)).convert("L"), dtype=np.float64) for e in enc]
+save(ds, "jpeg_grey.dcm", np.stack(dec), dims=[24, 16, 2])
+
+col = np.stack([smooth, 255 - smooth, np.full_like(smooth, 90)], axis=2)
+ds = base(JPEGBaseline8Bit)
+ds.SamplesPerPixel = 3
+ds.PhotometricInterpretation = "YBR_FULL_422"
+ds.PlanarConfiguration = 0
+ds.Rows, ds.Columns = 16, 24
+ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
+b = io.BytesIO()
+Image.fromarray(col, "RGB").save(b, "JPEG", quality=95)
+ds.PixelData = encapsulate([b.getvalue()])
+ds["PixelData"].VR = "OB"
+ds["PixelData"].is_undefined_length = True
+dec = np.asarray(Image.open(io.BytesIO(b.getvalue())).convert("RGB"), dtype=np.float64)
+save(ds, "jpeg_ybr.dcm", dec[..., 1], dims=[24, 16, 1], note="green channel as decoded by Pillow")
+
+# 9. Truncated: the RGB file cut in the middle of its pixel data.
+whole = open(os.path.join(OUT, "rgb.dcm"), "rb").read()
+open(os.path.join(OUT, "truncated.dcm"), "wb").write(whole[:-10])
+
+# 10. Unsupported transfer syntax (RLE lossless claimed): must be refused clearly.
+ds = base(ExplicitVRLittleEndian)
+mono(ds, np.zeros((2, 2), np.uint8), 8, 8, False)
+ds.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.5"
+ds.PixelData = encapsulate([b"\x00" * 64])
+ds["PixelData"].is_undefined_length = True
+ds.save_as(os.path.join(OUT, "rle_unsupported.dcm"), enforce_file_format=True)
+
+# 11. 16-bit grey PNG, 16-bit grey TIFF, float32 TIFF, colour PNG (PIL "L" reference), RGBA PNG.
+g16 = rng.integers(0, 65536, size=(5, 7), dtype=np.uint16)
+Image.fromarray(g16).save(os.path.join(OUT, "grey16.png"))
+expected["grey16.png"] = dict(values=[float(v) for v in np.asarray(Image.open(os.path.join(OUT, "grey16.png"))).ravel()], dims=[7, 5, 1])
+Image.fromarray(g16).save(os.path.join(OUT, "grey16.tif"))
+expected["grey16.tif"] = dict(values=[float(v) for v in np.asarray(Image.open(os.path.join(OUT, "grey16.tif"))).ravel()], dims=[7, 5, 1])
+f32 = rng.normal(size=(3, 4)).astype(np.float32)
+Image.fromarray(f32, "F").save(os.path.join(OUT, "float32.tif"))
+expected["float32.tif"] = dict(values=[float(v) for v in np.asarray(Image.open(os.path.join(OUT, "float32.tif"))).ravel()], dims=[4, 3, 1])
+c8 = rng.integers(0, 256, size=(4, 6, 3), dtype=np.uint8)
+Image.fromarray(c8, "RGB").save(os.path.join(OUT, "colour.png"))
+im = Image.open(os.path.join(OUT, "colour.png"))
+expected["colour.png"] = dict(values=[float(v) for v in np.asarray(im.convert("L")).ravel()],
+                              luminance=[float(v) for v in (np.asarray(im, np.float64) @ np.array([0.299, 0.587, 0.114])).ravel()],
+                              blue=[float(v) for v in np.asarray(im)[..., 2].ravel()], dims=[6, 4, 1])
+c8a = np.concatenate([c8, rng.integers(0, 256, size=(4, 6, 1), dtype=np.uint8)], axis=2)
+Image.fromarray(c8a, "RGBA").save(os.path.join(OUT, "colour_alpha.png"))
+expected["colour_alpha.png"] = dict(values=[float(v) for v in np.asarray(Image.open(os.path.join(OUT, "colour_alpha.png")).convert("RGB").convert("L")).ravel()], dims=[6, 4, 1])
+
+with open(os.path.join(OUT, "expected.json"), "w") as fh:
+    json.dump(expected, fh, indent=0)
+print("wrote", sorted(os.listdir(OUT)))
