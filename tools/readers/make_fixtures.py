@@ -222,6 +222,83 @@ c8a = np.concatenate([c8, rng.integers(0, 256, size=(4, 6, 1), dtype=np.uint8)],
 Image.fromarray(c8a, "RGBA").save(os.path.join(OUT, "colour_alpha.png"))
 expected["colour_alpha.png"] = dict(values=[float(v) for v in np.asarray(Image.open(os.path.join(OUT, "colour_alpha.png")).convert("RGB").convert("L")).ravel()], dims=[6, 4, 1])
 
+# 12. NIfTI via nibabel: rotated sform + scl_slope (int16), NIfTI-2 float64 qform-only, big endian,
+#     2D+t series. Expected geometry: nibabel's RAS affine converted to LPS (negate rows x, y).
+import nibabel as nib
+
+
+def nifti_case(name, arr, affine, klass=nib.Nifti1Image, dtype=None, slope=None, sform=True, qform=True,
+               big_endian=False, zooms=None):
+    img = klass(arr, affine)
+    if dtype is not None:
+        img.set_data_dtype(dtype)
+    if not sform:
+        img.set_sform(None, code=0)
+        img.set_qform(affine, code=1)
+    if not qform:
+        img.set_qform(None, code=0)
+    if slope is not None:
+        img.header.set_slope_inter(*slope)
+    if big_endian:
+        img = klass(arr, affine, img.header.as_byteswapped(">"))
+    path = os.path.join(OUT, name)
+    nib.save(img, path)
+    back = nib.load(path)
+    data = np.asarray(back.dataobj, dtype=np.float64)  # applies scl_slope/inter
+    aff = back.affine.copy()
+    aff[:2] *= -1  # RAS -> LPS
+    zooms = [float(z) for z in back.header.get_zooms()[:3]]
+    spacing = np.sqrt((aff[:3, :3] ** 2).sum(axis=0))
+    direction = aff[:3, :3] / spacing
+    expected[name] = dict(values=[float(v) for v in data.ravel(order="F")], dims=list(data.shape[:2]) + [int(np.prod(data.shape[2:]))],
+                          spacing=zooms, origin=[float(v) for v in aff[:3, 3]],
+                          direction=[float(v) for v in direction.ravel()])
+
+
+th = np.deg2rad(30)
+rot = np.array([[np.cos(th), -np.sin(th), 0], [np.sin(th), np.cos(th), 0], [0, 0, 1]])
+aff = np.eye(4)
+aff[:3, :3] = rot @ np.diag([0.8, 0.9, 2.5])
+aff[:3, 3] = [10.0, -20.0, 5.5]
+nifti_case("sform_slope.nii.gz", rng.integers(-300, 300, size=(4, 3, 2)).astype(np.int16), aff,
+           dtype=np.int16, slope=(0.5, -7.0), qform=False)
+aff2 = np.diag([-1.5, 1.25, 3.0, 1.0])
+aff2[:3, 3] = [1.0, 2.0, 3.0]
+nifti_case("nifti2_f64.nii", rng.normal(size=(3, 2, 2)), aff2, klass=nib.Nifti2Image, dtype=np.float64, sform=False)
+nifti_case("big_endian_u16.nii", rng.integers(0, 60000, size=(2, 3, 2)).astype(np.uint16), aff2, dtype=np.uint16,
+           big_endian=True)
+nifti_case("cine_2dt.nii.gz", rng.integers(0, 255, size=(3, 2, 1, 4)).astype(np.uint8), np.eye(4), dtype=np.uint8)
+
+# 13. NRRD via pynrrd: detached header + raw big-endian data file, ASCII with RAS space.
+import nrrd
+
+a = rng.integers(-1000, 1000, size=(3, 4, 2)).astype(np.int32)
+hdr = {"type": "int32", "endian": "big", "encoding": "raw", "space": "left-posterior-superior",
+       "space directions": np.diag([0.5, 0.6, 1.5]), "space origin": np.array([1.0, 2.0, 3.0])}
+nrrd.write(os.path.join(OUT, "detached.nhdr"), a, hdr, detached_header=True)
+back, h = nrrd.read(os.path.join(OUT, "detached.nhdr"))
+expected["detached.nhdr"] = dict(values=[float(v) for v in back.ravel(order="F")], dims=list(back.shape),
+                                 spacing=[0.5, 0.6, 1.5], origin=[1.0, 2.0, 3.0])
+a = rng.integers(0, 50, size=(2, 3)).astype(np.uint8)
+hdr = {"type": "uint8", "encoding": "ascii", "space": "right-anterior-superior",
+       "space directions": np.array([[1.0, 0, 0], [0, 2.0, 0]]), "space origin": np.array([4.0, 5.0, 6.0])}
+# pynrrd writes a 2-D image in 3-D space; space dimension 3.
+nrrd.write(os.path.join(OUT, "ascii_ras.nrrd"), a, hdr)
+back, h = nrrd.read(os.path.join(OUT, "ascii_ras.nrrd"))
+expected["ascii_ras.nrrd"] = dict(values=[float(v) for v in back.ravel(order="F")], dims=list(back.shape) + [1],
+                                  spacing=[1.0, 2.0, 1.0], origin=[-4.0, -5.0, 6.0])
+
+# 14. Explicit VR big endian DICOM (retired transfer syntax, still met in old archives).
+from pydicom.uid import ExplicitVRBigEndian
+a = rng.integers(0, 4000, size=(2, 3), dtype=np.uint16)
+ds = base(ExplicitVRBigEndian)
+mono(ds, a.byteswap(), 16, 16, False)
+ds.PixelSpacing = [0.7, 0.3]
+p = os.path.join(OUT, "big_endian.dcm")
+ds.save_as(p, enforce_file_format=True, little_endian=False, implicit_vr=False)
+d = pydicom.dcmread(p)
+expected["big_endian.dcm"] = dict(values=[float(v) for v in d.pixel_array.ravel()], dims=[3, 2, 1], spacing=[0.3, 0.7, 1.0])
+
 with open(os.path.join(OUT, "expected.json"), "w") as fh:
     json.dump(expected, fh, indent=0)
 print("wrote", sorted(os.listdir(OUT)))
