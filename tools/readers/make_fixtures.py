@@ -195,13 +195,13 @@ save(ds, "jpeg_ybr.dcm", dec[..., 1], dims=[24, 16, 1], note="green channel as d
 whole = open(os.path.join(OUT, "rgb.dcm"), "rb").read()
 open(os.path.join(OUT, "truncated.dcm"), "wb").write(whole[:-10])
 
-# 10. Unsupported transfer syntax (RLE lossless claimed): must be refused clearly.
+# 10. Unsupported transfer syntax (JPEG 2000 claimed): must be refused clearly.
 ds = base(ExplicitVRLittleEndian)
 mono(ds, np.zeros((2, 2), np.uint8), 8, 8, False)
-ds.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.5"
+ds.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.4.90"
 ds.PixelData = encapsulate([b"\x00" * 64])
 ds["PixelData"].is_undefined_length = True
-ds.save_as(os.path.join(OUT, "rle_unsupported.dcm"), enforce_file_format=True)
+ds.save_as(os.path.join(OUT, "j2k_unsupported.dcm"), enforce_file_format=True)
 
 # 11. 16-bit grey PNG, 16-bit grey TIFF, float32 TIFF, colour PNG (PIL "L" reference), RGBA PNG.
 g16 = rng.integers(0, 65536, size=(5, 7), dtype=np.uint16)
@@ -298,6 +298,25 @@ p = os.path.join(OUT, "big_endian.dcm")
 ds.save_as(p, enforce_file_format=True, little_endian=False, implicit_vr=False)
 d = pydicom.dcmread(p)
 expected["big_endian.dcm"] = dict(values=[float(v) for v in d.pixel_array.ravel()], dims=[3, 2, 1], spacing=[0.3, 0.7, 1.0])
+
+# 15. RLE Lossless (pydicom's own encoder): 16-bit signed multi-frame with runs, and 8-bit RGB.
+from pydicom.uid import RLELossless
+a = rng.integers(-500, 500, size=(3, 5, 6), dtype=np.int16)
+a[:, 1, :] = 77  # runs
+ds = base(ExplicitVRLittleEndian, UltrasoundMultiFrameImageStorage)
+mono(ds, a, 16, 16, True)
+ds.NumberOfFrames = 3
+ds.compress(RLELossless, a)
+p = save(ds, "rle_mono16.dcm", [0])
+expected["rle_mono16.dcm"].update(values=[float(v) for v in pydicom.dcmread(p).pixel_array.ravel()], dims=[6, 5, 3])
+rgb = rng.integers(0, 256, size=(4, 5, 3), dtype=np.uint8)
+rgb[2] = [10, 20, 30]
+ds = base(ExplicitVRLittleEndian)
+colour(ds, rgb.tobytes(), "RGB", 0, 4, 5)
+ds.compress(RLELossless, rgb)
+p = save(ds, "rle_rgb.dcm", [0])
+arr = pydicom.dcmread(p).pixel_array
+expected["rle_rgb.dcm"].update(values=[float(v) for v in arr[..., 2].ravel()], dims=[5, 4, 1])
 
 with open(os.path.join(OUT, "expected.json"), "w") as fh:
     json.dump(expected, fh, indent=0)

@@ -1,6 +1,7 @@
 //! DICOM Part 10 reader: a small parser for the uncompressed transfer syntaxes (implicit VR
-//! little endian, explicit VR little/big endian, deflated explicit VR little endian) and JPEG
-//! baseline (process 1) encapsulated pixel data; any other transfer syntax is refused with
+//! little endian, explicit VR little/big endian, deflated explicit VR little endian), RLE
+//! lossless, and JPEG baseline (process 1) encapsulated pixel data (decoded by the `image`
+//! crate's JPEG decoder); any other transfer syntax is refused with
 //! [`ImageError::Unsupported`] and a hint.
 //!
 //! Pixel handling: bits allocated 8/16/32, bits stored / high bit, signed or unsigned;
@@ -35,6 +36,15 @@ const TS_EXPLICIT_LE: &str = "1.2.840.10008.1.2.1";
 const TS_EXPLICIT_BE: &str = "1.2.840.10008.1.2.2";
 const TS_DEFLATED: &str = "1.2.840.10008.1.2.1.99";
 const TS_JPEG_BASELINE: &str = "1.2.840.10008.1.2.4.50";
+const TS_RLE: &str = "1.2.840.10008.1.2.5";
+
+/// How the pixel data are encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Codec {
+    Native,
+    Jpeg,
+    Rle,
+}
 
 const fn tag(g: u16, e: u16) -> u32 {
     ((g as u32) << 16) | e as u32
@@ -330,7 +340,7 @@ fn unsupported(path: &Path, what: String, hint: &str) -> ImageError {
 
 const DECOMPRESS_HINT: &str = "decompress first, e.g. `gdcmconv --raw in.dcm out.dcm` or \
 `dcmdjpeg`/`dcmdrle` (DCMTK); supported: implicit/explicit VR little endian, explicit big \
-endian, deflated, JPEG baseline";
+endian, deflated, JPEG baseline, RLE lossless";
 
 pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Image> {
     let err = |reason: String| ImageError::Decode {
@@ -377,12 +387,13 @@ pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Im
             .to_string()
         }
     };
-    let (explicit, big_endian, deflated, jpeg) = match ts.as_str() {
-        TS_IMPLICIT_LE => (false, false, false, false),
-        TS_EXPLICIT_LE => (true, false, false, false),
-        TS_EXPLICIT_BE => (true, true, false, false),
-        TS_DEFLATED => (true, false, true, false),
-        TS_JPEG_BASELINE => (true, false, false, true),
+    let (explicit, big_endian, deflated, codec) = match ts.as_str() {
+        TS_IMPLICIT_LE => (false, false, false, Codec::Native),
+        TS_EXPLICIT_LE => (true, false, false, Codec::Native),
+        TS_EXPLICIT_BE => (true, true, false, Codec::Native),
+        TS_DEFLATED => (true, false, true, Codec::Native),
+        TS_JPEG_BASELINE => (true, false, false, Codec::Jpeg),
+        TS_RLE => (true, false, false, Codec::Rle),
         other => {
             return Err(unsupported(
                 path,
@@ -394,7 +405,8 @@ pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Im
     let inflated;
     let body: &[u8] = if deflated {
         let rest = &bytes[start..];
-        let limit = (rest.len() as u64).saturating_mul(1032).min(1 << 33);
+        // At most 1 GiB inflated (and never more than deflate's 1032:1 ratio allows).
+        let limit = (rest.len() as u64).saturating_mul(1032).min(1 << 30);
         let mut out = Vec::new();
         flate2::read::DeflateDecoder::new(rest)
             .take(limit)
@@ -414,7 +426,7 @@ pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Im
     };
     let ds = p.dataset(body.len(), false, 0)?;
     let mut notes = vec![format!("transfer syntax {ts} ({})", ts_name(&ts))];
-    decode_pixels(&ds, jpeg, path, opts, &mut notes)
+    decode_pixels(&ds, codec, path, opts, &mut notes)
 }
 
 fn ts_name(ts: &str) -> &'static str {
@@ -424,11 +436,11 @@ fn ts_name(ts: &str) -> &'static str {
         TS_EXPLICIT_BE => "explicit VR big endian",
         TS_DEFLATED => "deflated explicit VR little endian",
         TS_JPEG_BASELINE => "JPEG baseline",
+        TS_RLE => "RLE lossless",
         "1.2.840.10008.1.2.4.51" => "JPEG extended",
         "1.2.840.10008.1.2.4.57" | "1.2.840.10008.1.2.4.70" => "JPEG lossless",
         "1.2.840.10008.1.2.4.80" | "1.2.840.10008.1.2.4.81" => "JPEG-LS",
         "1.2.840.10008.1.2.4.90" | "1.2.840.10008.1.2.4.91" => "JPEG 2000",
-        "1.2.840.10008.1.2.5" => "RLE lossless",
         "1.2.840.10008.1.2.4.100" | "1.2.840.10008.1.2.4.101" | "1.2.840.10008.1.2.4.102" => {
             "MPEG-2/4 video"
         }
@@ -452,7 +464,7 @@ struct PixelModule {
 
 fn decode_pixels(
     ds: &DataSet<'_>,
-    jpeg: bool,
+    codec: Codec,
     path: &Path,
     opts: &ReadOptions,
     notes: &mut Vec<String>,
@@ -547,13 +559,14 @@ fn decode_pixels(
         ));
     }
     let npix = pm.rows * pm.cols;
-    let mut data: Vec<f32> = Vec::with_capacity(npix * nz);
+    // Grown only after the pixel data are known to hold what the header claims.
+    let mut data: Vec<f32> = Vec::new();
     let mut colour_notes = Vec::new();
     match ds.elems.get(&PIXEL_DATA) {
         None => return Err(err("no Pixel Data (7FE0,0010)".into())),
         Some(Value::Seq(_)) => return Err(err("Pixel Data is a sequence".into())),
         Some(Value::Bytes(px)) => {
-            if jpeg {
+            if codec != Codec::Native {
                 return Err(err(
                     "JPEG transfer syntax but pixel data are not encapsulated".into(),
                 ));
@@ -577,6 +590,7 @@ fn decode_pixels(
                     px.len()
                 )));
             }
+            data.reserve_exact(npix * nz);
             for &f in &frame_sel {
                 let fb = &px[f * frame_bytes..(f + 1) * frame_bytes];
                 let vals = if pm.samples == 1 {
@@ -590,8 +604,43 @@ fn decode_pixels(
                 data.extend_from_slice(&vals);
             }
         }
+        Some(Value::Fragments(frags)) if codec == Codec::Rle => {
+            if pm.photometric == "YBR_FULL_422" {
+                return Err(err(
+                    "RLE with YBR_FULL_422 is not allowed by the standard".into()
+                ));
+            }
+            let (_bot, data_frags) = frags
+                .split_first()
+                .ok_or_else(|| err("encapsulated pixel data without items".into()))?;
+            if data_frags.len() != pm.frames {
+                return Err(err(format!(
+                    "RLE: {} fragments for {} frames (one per frame required)",
+                    data_frags.len(),
+                    pm.frames
+                )));
+            }
+            let planar_pm = PixelModule {
+                planar: false,
+                photometric: pm.photometric.clone(),
+                ..pm
+            };
+            for &f in &frame_sel {
+                let fb = rle_frame(data_frags[f], &pm)
+                    .map_err(|r| err(format!("RLE frame {f}: {r}")))?;
+                let vals = if pm.samples == 1 {
+                    mono_frame(&fb, &planar_pm, false)
+                } else {
+                    let rgb = colour_frame_native(&fb, &planar_pm);
+                    colour_notes.clear();
+                    to_scalar(&rgb, 3, opts.colour, &mut colour_notes)
+                        .map_err(|e| err(e.to_string()))?
+                };
+                data.extend_from_slice(&vals);
+            }
+        }
         Some(Value::Fragments(frags)) => {
-            if !jpeg {
+            if codec != Codec::Jpeg {
                 return Err(err(
                     "encapsulated pixel data in a native transfer syntax".into()
                 ));
@@ -657,7 +706,7 @@ fn decode_pixels(
     if pm.photometric == "MONOCHROME1" {
         notes.push("MONOCHROME1 inverted within the stored range before rescale".into());
     }
-    if pm.photometric.starts_with("YBR") && !jpeg {
+    if pm.photometric.starts_with("YBR") && codec != Codec::Jpeg {
         notes.push(format!(
             "{} converted to RGB (full-range BT.601)",
             pm.photometric
@@ -755,6 +804,65 @@ fn mono_frame(fb: &[u8], pm: &PixelModule, big_endian: bool) -> Vec<f32> {
             })
             .collect(),
     }
+}
+
+/// Decodes one RLE Lossless frame (PS3.5 Annex G) into native little-endian, interleaved bytes.
+fn rle_frame(frag: &[u8], pm: &PixelModule) -> std::result::Result<Vec<u8>, String> {
+    let npix = pm.rows * pm.cols;
+    let bps = pm.bits_alloc / 8;
+    let nseg = pm.samples * bps;
+    let word = |o: usize| -> Option<usize> {
+        let b = frag.get(o..o + 4)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    let count = word(0).ok_or("RLE header truncated")?;
+    if count != nseg {
+        return Err(format!("{count} segments, {nseg} expected"));
+    }
+    let mut out = vec![0u8; npix * nseg];
+    for seg in 0..nseg {
+        let start = word(4 + 4 * seg).ok_or("RLE header truncated")?;
+        let end = if seg + 1 < nseg {
+            word(8 + 4 * seg).ok_or("RLE header truncated")?
+        } else {
+            frag.len()
+        };
+        let src = frag
+            .get(start..end.min(frag.len()))
+            .filter(|_| start >= 64)
+            .ok_or("bad RLE segment offset")?;
+        let (sample, byte) = (seg / bps, seg % bps);
+        // Segment order: most significant byte first; output little endian, interleaved.
+        let stride = nseg;
+        let offset = sample * bps + (bps - 1 - byte);
+        let mut i = 0usize; // pixel index
+        let mut p = 0usize;
+        while i < npix && p < src.len() {
+            let n = src[p] as i8;
+            p += 1;
+            if n >= 0 {
+                let len = n as usize + 1;
+                let run = src.get(p..p + len).ok_or("literal run past segment end")?;
+                for &b in run.iter().take(npix - i) {
+                    out[i * stride + offset] = b;
+                    i += 1;
+                }
+                p += len;
+            } else if n != -128 {
+                let len = 1 - n as isize;
+                let b = *src.get(p).ok_or("replicate run past segment end")?;
+                p += 1;
+                for _ in 0..(len as usize).min(npix - i) {
+                    out[i * stride + offset] = b;
+                    i += 1;
+                }
+            }
+        }
+        if i < npix {
+            return Err(format!("segment {seg} decodes to {i} of {npix} bytes"));
+        }
+    }
+    Ok(out)
 }
 
 /// Full-range BT.601 YCbCr -> RGB, rounded and clipped to 0..=255 (as pydicom).

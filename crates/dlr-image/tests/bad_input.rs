@@ -19,6 +19,8 @@ fn seeds() -> Vec<(Format, Vec<u8>)> {
         ("cine_deflated.dcm", Format::Dicom),
         ("jpeg_grey.dcm", Format::Dicom),
         ("ybr_full_422.dcm", Format::Dicom),
+        ("rle_mono16.dcm", Format::Dicom),
+        ("rle_rgb.dcm", Format::Dicom),
         ("grey16.png", Format::Png),
         ("colour.png", Format::Png),
         ("grey16.tif", Format::Tiff),
@@ -137,7 +139,7 @@ proptest! {
     }
 
     #[test]
-    fn mutated_seeds_never_panic(idx in 0usize..13, flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8)) {
+    fn mutated_seeds_never_panic(idx in 0usize..15, flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8)) {
         let seeds = seeds();
         let (fmt, mut bytes) = seeds[idx % seeds.len()].clone();
         for (pos, val) in flips {

@@ -172,9 +172,15 @@ fn dicom_truncated_and_unsupported_fail_clearly() {
         msg.contains("truncated.dcm") && msg.contains("truncated"),
         "{msg}"
     );
-    let e = read_image(&data("rle_unsupported.dcm")).unwrap_err();
+    let e = read_image(&data("j2k_unsupported.dcm")).unwrap_err();
     assert!(matches!(e, ImageError::Unsupported { .. }), "{e}");
-    assert!(e.to_string().contains("RLE") && e.to_string().contains("rle_unsupported.dcm"));
+    let msg = e.to_string();
+    assert!(
+        msg.contains("JPEG 2000")
+            && msg.contains("j2k_unsupported.dcm")
+            && msg.contains("gdcmconv"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -326,4 +332,15 @@ fn nrrd_detached_and_ascii_match_pynrrd() {
 fn dicom_explicit_big_endian() {
     let img = check("big_endian.dcm", "values", &DEF, 0.0);
     check_geometry(&img, "big_endian.dcm", 1e-12);
+}
+
+#[test]
+fn dicom_rle_lossless_matches_pydicom() {
+    let img = check("rle_mono16.dcm", "values", &DEF, 0.0);
+    assert!(img.meta.notes.iter().any(|n| n.contains("RLE")));
+    let b = ReadOptions {
+        colour: ColourMode::Channel(2),
+        frame: None,
+    };
+    check("rle_rgb.dcm", "values", &b, 0.0);
 }
