@@ -195,6 +195,9 @@ fn lognet(cols: &[Vec<f64>], y: &[f64], spec: &LambdaSpec, thresh: f64, maxit: u
         }
         let mut stop_path = false;
         loop {
+            if nlp > maxit {
+                return Err(no_conv(ilm));
+            }
             bs.copy_from_slice(&b);
             let bs0 = b0;
             for j in 0..ni {
@@ -680,5 +683,39 @@ impl LassoCvFit {
     /// Predicted probability of the positive class.
     pub fn predict_proba(&self, x: &Matrix, which: LambdaChoice) -> Result<Vec<f64>> {
         Ok(self.linear_predictor(x, which)?.iter().map(|e| 1.0 / (1.0 + (-e).exp())).collect())
+    }
+}
+
+/// LASSO-CV used as a classifier (probability = logistic of the rad-score at the chosen lambda).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LassoClassifier {
+    /// The cross-validated LASSO.
+    pub cv: LassoCv,
+    /// Which lambda predicts.
+    pub choice: LambdaChoice,
+}
+
+/// A fitted [`LassoClassifier`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct LassoClassifierFit {
+    /// The CV fit.
+    pub fit: LassoCvFit,
+    /// Which lambda predicts.
+    pub choice: LambdaChoice,
+}
+
+impl crate::estimator::PredictProba for LassoClassifierFit {
+    fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>> {
+        let x = if x.names() == self.fit.feature_names.as_slice() { x.clone() } else { x.select_named(&self.fit.feature_names)? };
+        self.fit.predict_proba(&x, self.choice)
+    }
+}
+
+impl crate::estimator::Classifier for LassoClassifier {
+    fn name(&self) -> String {
+        "lasso".into()
+    }
+    fn fit_boxed(&self, x: &Matrix, y: &[bool]) -> Result<Box<dyn crate::estimator::PredictProba + Send + Sync>> {
+        Ok(Box::new(LassoClassifierFit { fit: self.cv.fit(x, y)?, choice: self.choice }))
     }
 }

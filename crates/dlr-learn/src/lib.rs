@@ -16,14 +16,17 @@ pub mod selection;
 pub mod split;
 pub mod stats;
 pub mod util;
+pub mod validate;
 pub mod zscore;
 
 pub use error::{LearnError, Result};
 pub use estimator::{Classifier, Fit, PredictProba, Transform};
-pub use lasso::{lasso_path, CvMeasure, LambdaChoice, LambdaSpec, LassoCv, LassoCvFit, LassoCvParams, LassoPath};
+pub use lasso::{lasso_path, LassoClassifier, LassoClassifierFit, CvMeasure, LambdaChoice, LambdaSpec, LassoCv, LassoCvFit, LassoCvParams, LassoPath};
 pub use matrix::Matrix;
 pub use zscore::{ZScore, ZScoreFit};
 pub use logistic::{ClinicalFit, ClinicalModel, CoefRow, LogisticFit, LogisticParams, LogisticRegression};
 pub use radscore::RadScore;
 pub use selection::{ChainFit, CorrelationFilter, CorrelationMethod, FilterOutcome, IccFilter, MannWhitneyFilter, SelectionChain, SelectionStep, StepRecord};
 pub use stats::IccForm;
+pub use split::{kfold, repeated_kfold, stratified_split, Fold};
+pub use validate::{bootstrap_optimism, cross_validate, holdout, nested_cv, AucCi, CvResult, HoldoutResult, OptimismResult, Pipeline, PipelineFit, SelectionScope};

@@ -62,7 +62,10 @@ pub fn mann_whitney(x: &[f64], y: &[f64], continuity: bool) -> Result<(f64, f64)
     }
     let mut z = u - n1 * n2 / 2.0;
     if continuity {
-        z -= 0.5 * z.signum();
+        // R: sign(z) * 0.5, with sign(0) = 0
+        if z != 0.0 {
+            z -= 0.5 * z.signum();
+        }
     }
     z /= sigma;
     let p = 2.0 * pnorm(-z.abs());

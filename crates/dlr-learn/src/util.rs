@@ -138,7 +138,7 @@ pub fn erfc(x: f64) -> f64 {
             term *= -t / n;
             let add = term / (2.0 * n + 1.0);
             sum += add;
-            if add.abs() < 1e-17 * sum.abs() {
+            if add.abs() <= 1e-17 * sum.abs() || n > 200.0 {
                 break;
             }
         }
@@ -185,6 +185,8 @@ mod tests {
         assert!((pnorm(1.0) - 0.8413447460685429).abs() < 1e-14);
         assert!((pnorm(-3.0) - 0.0013498980316300946).abs() < 1e-16);
         assert!((erfc(0.3) - 0.6713732405408726).abs() < 1e-14);
+        assert_eq!(erfc(0.0), 1.0);
+        assert_eq!(pnorm(0.0), 0.5);
     }
 
     #[test]
