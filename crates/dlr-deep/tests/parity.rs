@@ -240,3 +240,38 @@ fn torch_checkpoints_legacy_and_zip_are_read_exactly() {
         }
     }
 }
+
+#[test]
+fn resize_matches_torchvision_bilinear_with_and_without_antialias() {
+    let fx = fixture();
+    for case in fx["resize"].as_array().expect("cases") {
+        let g = |k: &str| case[k].as_u64().expect("size") as usize;
+        let (h, w, oh, ow) = (g("h"), g("w"), g("out_h"), g("out_w"));
+        let img: Vec<f32> = (0..h * w)
+            .map(|i| {
+                let (y, x) = ((i / w) as f64, (i % w) as f64);
+                (127.5 + 127.5 * (0.11 * x + 0.05 * y).sin() * (0.023 * x * y / 10.0 + 0.3).cos())
+                    as f32
+            })
+            .collect();
+        for (key, aa) in [("antialias", true), ("plain", false)] {
+            let r = dlr_deep::resize_bilinear(&img, w, h, ow, oh, aa).expect("resize");
+            // values are 0–255: 1e-3 absolute is ~4e-6 relative (float32 rounding in torch)
+            for p in case[key]["points"].as_array().expect("points") {
+                let p = floats(p);
+                let (y, x, e) = (p[0] as usize, p[1] as usize, p[2]);
+                let got = r[y * ow + x] as f64;
+                assert!(
+                    (got - e).abs() < 1e-3,
+                    "{h}×{w}→{oh}×{ow} {key} ({y},{x}): {got} vs {e}"
+                );
+            }
+            let sum: f64 = r.iter().map(|&v| v as f64).sum();
+            let e = case[key]["sum"].as_f64().expect("sum");
+            assert!(
+                (sum - e).abs() < 1e-3 * (r.len() as f64).sqrt(),
+                "{key} sum {sum} vs {e}"
+            );
+        }
+    }
+}

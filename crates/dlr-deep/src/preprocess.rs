@@ -1,0 +1,404 @@
+//! ROI preprocessing for the backbones: crop from the mask's bounding box with a margin (or the
+//! whole image), optional square padding, intensity scaling to [0, 1], bilinear resize to the
+//! network size (PyTorch semantics, with or without antialiasing), grey → 3 channels, ImageNet
+//! mean/std normalisation. Output: a `3×size×size` CHW tensor.
+
+use crate::error::{DeepError, Result};
+use dlr_image::{Image, Mask};
+
+/// ImageNet channel means (torchvision).
+pub const IMAGENET_MEAN: [f32; 3] = [0.485, 0.456, 0.406];
+/// ImageNet channel standard deviations (torchvision).
+pub const IMAGENET_STD: [f32; 3] = [0.229, 0.224, 0.225];
+
+/// How raw intensities are mapped to [0, 1] before normalisation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum IntensityScaling {
+    /// `(v − lo) / (hi − lo)`, no clipping; `Fixed { lo: 0, hi: 255 }` for 8-bit images (default).
+    Fixed {
+        /// Value mapped to 0.
+        lo: f32,
+        /// Value mapped to 1.
+        hi: f32,
+    },
+    /// Minimum and maximum of the image's finite values map to 0 and 1 (constant image → 0).
+    MinMax,
+}
+
+/// Options of [`roi_crop`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CropOptions {
+    /// Margin added on each side, as a fraction of the bounding-box extent along that axis
+    /// (rounded to whole pixels). Default 0.10.
+    pub margin: f64,
+    /// Pad the shorter side of the crop symmetrically to make it square (default true), so the
+    /// resize keeps the aspect ratio.
+    pub square: bool,
+    /// Output side length (default 224).
+    pub size: usize,
+    /// Antialiased bilinear resize when shrinking, as `torchvision.transforms.Resize(antialias=True)`
+    /// (default true); false = plain bilinear (`align_corners=False`), as `antialias=False`.
+    pub antialias: bool,
+    /// Intensity mapping to [0, 1].
+    pub intensity: IntensityScaling,
+    /// Channel means subtracted after scaling (default ImageNet).
+    pub mean: [f32; 3],
+    /// Channel standard deviations divided by (default ImageNet).
+    pub std: [f32; 3],
+}
+
+impl Default for CropOptions {
+    fn default() -> Self {
+        Self {
+            margin: 0.10,
+            square: true,
+            size: 224,
+            antialias: true,
+            intensity: IntensityScaling::Fixed { lo: 0.0, hi: 255.0 },
+            mean: IMAGENET_MEAN,
+            std: IMAGENET_STD,
+        }
+    }
+}
+
+/// A rectangle of pixels `[x0, x0 + w) × [y0, y0 + h)`; may extend beyond the image (padded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CropBox {
+    /// Left column (may be negative).
+    pub x0: i64,
+    /// Top row (may be negative).
+    pub y0: i64,
+    /// Width in pixels.
+    pub w: usize,
+    /// Height in pixels.
+    pub h: usize,
+}
+
+fn check_2d(image: &Image, mask: Option<&Mask>) -> Result<()> {
+    if !image.is_2d() {
+        return Err(DeepError::Invalid(format!(
+            "deep features work on 2D images; this one is {:?} (take a slice first with Image::slice_z)",
+            image.dims()
+        )));
+    }
+    if let Some(m) = mask {
+        m.check_matches(image)?;
+    }
+    if image.is_empty() {
+        return Err(DeepError::Degenerate("empty image".into()));
+    }
+    Ok(())
+}
+
+/// The crop rectangle [`roi_crop`] uses: the mask's bounding box widened by the margin and made
+/// square if asked, or the whole image (made square if asked) without a mask.
+pub fn crop_box(image: &Image, mask: Option<&Mask>, opts: &CropOptions) -> Result<CropBox> {
+    check_2d(image, mask)?;
+    if !(opts.margin.is_finite() && opts.margin >= 0.0) {
+        return Err(DeepError::Invalid(format!(
+            "crop margin must be ≥ 0, got {}",
+            opts.margin
+        )));
+    }
+    let [nx, ny, _] = image.dims();
+    let (mut x0, mut y0, mut w, mut h) = match mask {
+        None => (0i64, 0i64, nx as i64, ny as i64),
+        Some(m) => {
+            let (lo, hi) = m
+                .bounding_box()
+                .ok_or_else(|| DeepError::Degenerate("the ROI mask is empty".into()))?;
+            let bw = (hi[0] - lo[0] + 1) as f64;
+            let bh = (hi[1] - lo[1] + 1) as f64;
+            let mx = (opts.margin * bw).round() as i64;
+            let my = (opts.margin * bh).round() as i64;
+            (
+                lo[0] as i64 - mx,
+                lo[1] as i64 - my,
+                bw as i64 + 2 * mx,
+                bh as i64 + 2 * my,
+            )
+        }
+    };
+    if opts.square && w != h {
+        let side = w.max(h);
+        x0 -= (side - w) / 2;
+        y0 -= (side - h) / 2;
+        w = side;
+        h = side;
+    }
+    Ok(CropBox {
+        x0,
+        y0,
+        w: w as usize,
+        h: h as usize,
+    })
+}
+
+/// Maps raw intensities to [0, 1] under `scaling`, returning `(offset, factor)`.
+fn intensity_map(image: &Image, scaling: IntensityScaling) -> Result<(f32, f32)> {
+    match scaling {
+        IntensityScaling::Fixed { lo, hi } => {
+            if !(hi > lo) || !lo.is_finite() || !hi.is_finite() {
+                return Err(DeepError::Invalid(format!(
+                    "intensity scaling needs hi > lo, got lo={lo}, hi={hi}"
+                )));
+            }
+            Ok((lo, 1.0 / (hi - lo)))
+        }
+        IntensityScaling::MinMax => match image.finite_range() {
+            Some((lo, hi)) if hi > lo => Ok((lo, 1.0 / (hi - lo))),
+            Some((lo, _)) => Ok((lo, 0.0)),
+            None => Err(DeepError::Degenerate("image has no finite value".into())),
+        },
+    }
+}
+
+/// Extracts `bx` from the image as a row-major `w×h` buffer of [0, 1] intensities (outside the
+/// image: 0; non-finite voxels: 0).
+pub(crate) fn extract(image: &Image, bx: CropBox, scaling: IntensityScaling) -> Result<Vec<f32>> {
+    let (off, fac) = intensity_map(image, scaling)?;
+    let [nx, ny, _] = image.dims();
+    let data = image.data();
+    let mut out = vec![0.0f32; bx.w * bx.h];
+    for y in 0..bx.h {
+        let iy = bx.y0 + y as i64;
+        if iy < 0 || iy >= ny as i64 {
+            continue;
+        }
+        for x in 0..bx.w {
+            let ix = bx.x0 + x as i64;
+            if ix < 0 || ix >= nx as i64 {
+                continue;
+            }
+            let v = data[iy as usize * nx + ix as usize];
+            out[y * bx.w + x] = if v.is_finite() { (v - off) * fac } else { 0.0 };
+        }
+    }
+    Ok(out)
+}
+
+/// Weights of a 1-D resampling from `input` to `output` samples: for each output sample, the first
+/// input index and the weights. `antialias` follows PyTorch's `_upsample_bilinear2d_aa` (PIL's
+/// triangle filter widened by the scale when shrinking); otherwise `upsample_bilinear2d` with
+/// `align_corners=False`.
+fn resample_weights(input: usize, output: usize, antialias: bool) -> Vec<(usize, Vec<f64>)> {
+    let scale = input as f64 / output as f64;
+    (0..output)
+        .map(|i| {
+            if antialias {
+                let support = if scale >= 1.0 { scale } else { 1.0 };
+                let invscale = if scale >= 1.0 { 1.0 / scale } else { 1.0 };
+                let center = scale * (i as f64 + 0.5);
+                let xmin = ((center - support + 0.5) as i64).max(0) as usize;
+                let xmax = ((center + support + 0.5) as i64).min(input as i64) as usize;
+                let mut w: Vec<f64> = (xmin..xmax)
+                    .map(|j| {
+                        let t = ((j as f64 - center + 0.5) * invscale).abs();
+                        if t < 1.0 {
+                            1.0 - t
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect();
+                let total: f64 = w.iter().sum();
+                if total > 0.0 {
+                    w.iter_mut().for_each(|v| *v /= total);
+                }
+                (xmin, w)
+            } else {
+                let src = (scale * (i as f64 + 0.5) - 0.5).max(0.0);
+                let i0 = (src.floor() as usize).min(input - 1);
+                let l1 = src - i0 as f64;
+                if i0 + 1 < input {
+                    (i0, vec![1.0 - l1, l1])
+                } else {
+                    (i0, vec![1.0])
+                }
+            }
+        })
+        .collect()
+}
+
+/// Bilinear resize of a row-major `w×h` single-channel image to `ow×oh` (horizontal pass, then
+/// vertical, as PyTorch; an axis whose size does not change is copied).
+pub fn resize_bilinear(
+    src: &[f32],
+    w: usize,
+    h: usize,
+    ow: usize,
+    oh: usize,
+    antialias: bool,
+) -> Result<Vec<f32>> {
+    if src.len() != w * h {
+        return Err(DeepError::InputShape {
+            what: format!("{w}×{h} image"),
+            expected: w * h,
+            got: src.len(),
+        });
+    }
+    if w == 0 || h == 0 || ow == 0 || oh == 0 {
+        return Err(DeepError::Invalid(format!(
+            "cannot resize {w}×{h} to {ow}×{oh}"
+        )));
+    }
+    let horiz: Vec<f32> = if ow == w {
+        src.to_vec()
+    } else {
+        let wx = resample_weights(w, ow, antialias);
+        let mut t = vec![0.0f32; ow * h];
+        for y in 0..h {
+            let row = &src[y * w..(y + 1) * w];
+            for (x, (x0, ws)) in wx.iter().enumerate() {
+                let acc: f64 = ws
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &k)| row[x0 + j] as f64 * k)
+                    .sum();
+                t[y * ow + x] = acc as f32;
+            }
+        }
+        t
+    };
+    if oh == h {
+        return Ok(horiz);
+    }
+    let wy = resample_weights(h, oh, antialias);
+    let mut out = vec![0.0f32; ow * oh];
+    for (y, (y0, ws)) in wy.iter().enumerate() {
+        for x in 0..ow {
+            let acc: f64 = ws
+                .iter()
+                .enumerate()
+                .map(|(j, &k)| horiz[(y0 + j) * ow + x] as f64 * k)
+                .sum();
+            out[y * ow + x] = acc as f32;
+        }
+    }
+    Ok(out)
+}
+
+/// Replicates a `size×size` grey plane in [0, 1] into a normalised `3×size×size` CHW tensor.
+pub(crate) fn normalise_grey(plane: &[f32], opts: &CropOptions) -> Result<Vec<f32>> {
+    if opts.std.iter().any(|&s| !(s > 0.0)) {
+        return Err(DeepError::Invalid(format!(
+            "normalisation std must be > 0, got {:?}",
+            opts.std
+        )));
+    }
+    let mut out = Vec::with_capacity(plane.len() * 3);
+    for c in 0..3 {
+        let (m, s) = (opts.mean[c], opts.std[c]);
+        out.extend(plane.iter().map(|&v| (v - m) / s));
+    }
+    Ok(out)
+}
+
+/// The network input for one image: crop (mask bounding box + margin, or the whole image),
+/// optional square padding (with 0 after intensity scaling), resize to `size×size`, grey → 3
+/// channels, mean/std normalisation. Returns `3×size×size` values in CHW order. An image already
+/// `size×size` without a mask is not resized.
+pub fn roi_crop(image: &Image, mask: Option<&Mask>, opts: &CropOptions) -> Result<Vec<f32>> {
+    if opts.size == 0 {
+        return Err(DeepError::Invalid("crop size must be > 0".into()));
+    }
+    let bx = crop_box(image, mask, opts)?;
+    let crop = extract(image, bx, opts.intensity)?;
+    let plane = if bx.w == opts.size && bx.h == opts.size {
+        crop
+    } else {
+        resize_bilinear(&crop, bx.w, bx.h, opts.size, opts.size, opts.antialias)?
+    };
+    normalise_grey(&plane, opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn img(nx: usize, ny: usize) -> Image {
+        Image::new_2d((0..nx * ny).map(|v| (v % 256) as f32).collect(), nx, ny).unwrap()
+    }
+
+    #[test]
+    fn box_with_margin_and_square() {
+        let image = img(40, 30);
+        let mut m = vec![0u8; 40 * 30];
+        for y in 10..15 {
+            for x in 5..25 {
+                m[y * 40 + x] = 1;
+            }
+        }
+        let mask = Mask::new(m, [40, 30, 1]).unwrap();
+        let opts = CropOptions {
+            square: false,
+            ..CropOptions::default()
+        };
+        // bbox x 5..=24 (20 px), y 10..=14 (5 px); margins round(2.0)=2, round(0.5)=1 (half away from zero)
+        assert_eq!(
+            crop_box(&image, Some(&mask), &opts).unwrap(),
+            CropBox {
+                x0: 3,
+                y0: 9,
+                w: 24,
+                h: 7
+            }
+        );
+        let sq = crop_box(&image, Some(&mask), &CropOptions::default()).unwrap();
+        assert_eq!(
+            sq,
+            CropBox {
+                x0: 3,
+                y0: 1,
+                w: 24,
+                h: 24
+            }
+        );
+    }
+
+    #[test]
+    fn unresized_224_image_is_only_normalised() {
+        let image = img(224, 224);
+        let out = roi_crop(&image, None, &CropOptions::default()).unwrap();
+        assert_eq!(out.len(), 3 * 224 * 224);
+        let v = image.get(17, 3, 0) / 255.0;
+        let i = 3 * 224 + 17;
+        assert!((out[i] - (v - 0.485) / 0.229).abs() < 1e-6);
+        assert!((out[224 * 224 + i] - (v - 0.456) / 0.224).abs() < 1e-6);
+        assert!((out[2 * 224 * 224 + i] - (v - 0.406) / 0.225).abs() < 1e-6);
+    }
+
+    #[test]
+    fn padding_outside_the_image_is_zero_intensity() {
+        let image = Image::new_2d(vec![255.0; 4 * 2], 4, 2).unwrap();
+        let opts = CropOptions {
+            size: 4,
+            ..CropOptions::default()
+        };
+        let out = roi_crop(&image, None, &opts).unwrap();
+        // square box: y0 = -1, rows -1 and 2 padded
+        let zero = (0.0 - 0.485) / 0.229;
+        let one = (1.0 - 0.485) / 0.229;
+        assert!((out[0] - zero).abs() < 1e-6 && (out[4] - one).abs() < 1e-6);
+        assert!((out[12] - zero).abs() < 1e-6);
+    }
+
+    #[test]
+    fn bad_input_is_an_error() {
+        let image = img(8, 8);
+        let empty = Mask::new(vec![0; 64], [8, 8, 1]).unwrap();
+        assert!(matches!(
+            roi_crop(&image, Some(&empty), &CropOptions::default()),
+            Err(DeepError::Degenerate(_))
+        ));
+        let wrong = Mask::new(vec![1; 16], [4, 4, 1]).unwrap();
+        assert!(roi_crop(&image, Some(&wrong), &CropOptions::default()).is_err());
+        let vol = Image::new(vec![0.0; 8], [2, 2, 2]).unwrap();
+        assert!(roi_crop(&vol, None, &CropOptions::default()).is_err());
+        let bad = CropOptions {
+            intensity: IntensityScaling::Fixed { lo: 1.0, hi: 1.0 },
+            ..CropOptions::default()
+        };
+        assert!(roi_crop(&image, None, &bad).is_err());
+    }
+}
