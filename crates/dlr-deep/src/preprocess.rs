@@ -138,7 +138,7 @@ pub fn crop_box(image: &Image, mask: Option<&Mask>, opts: &CropOptions) -> Resul
 fn intensity_map(image: &Image, scaling: IntensityScaling) -> Result<(f32, f32)> {
     match scaling {
         IntensityScaling::Fixed { lo, hi } => {
-            if !(hi > lo) || !lo.is_finite() || !hi.is_finite() {
+            if hi <= lo || !lo.is_finite() || !hi.is_finite() {
                 return Err(DeepError::Invalid(format!(
                     "intensity scaling needs hi > lo, got lo={lo}, hi={hi}"
                 )));
@@ -280,7 +280,7 @@ pub fn resize_bilinear(
 
 /// Replicates a `size×size` grey plane in [0, 1] into a normalised `3×size×size` CHW tensor.
 pub(crate) fn normalise_grey(plane: &[f32], opts: &CropOptions) -> Result<Vec<f32>> {
-    if opts.std.iter().any(|&s| !(s > 0.0)) {
+    if opts.std.iter().any(|&s| s <= 0.0 || !s.is_finite()) {
         return Err(DeepError::Invalid(format!(
             "normalisation std must be > 0, got {:?}",
             opts.std
