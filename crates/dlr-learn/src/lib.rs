@@ -15,6 +15,7 @@ pub mod radscore;
 pub mod selection;
 pub mod split;
 pub mod stats;
+pub mod svm;
 pub mod util;
 pub mod validate;
 pub mod zscore;
@@ -30,3 +31,4 @@ pub use selection::{ChainFit, CorrelationFilter, CorrelationMethod, FilterOutcom
 pub use stats::IccForm;
 pub use split::{kfold, repeated_kfold, stratified_split, Fold};
 pub use validate::{bootstrap_optimism, cross_validate, holdout, nested_cv, AucCi, CvResult, HoldoutResult, OptimismResult, Pipeline, PipelineFit, SelectionScope};
+pub use svm::{Kernel, Svm, SvmFit, SvmParams};
