@@ -8,6 +8,7 @@
 //!   [`augment_views`] makes seeded augmented views of it.
 //! - [`HeadTrainer`] fits a softmax/logistic head on frozen pooled features.
 
+mod augment;
 mod backbone;
 mod effnet;
 mod error;
@@ -19,6 +20,7 @@ mod store;
 pub mod weights;
 pub mod zip;
 
+pub use augment::{augment, augmented_features, AugmentOptions, ViewMode};
 pub use backbone::{
     load_backbone, read_weights, Backbone, BackboneKind, CpuBackbone, ForwardOptions,
     EFFNET_LITE0_SHA256, INPUT_SIZE,
