@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod estimator;
+pub mod forest;
 pub mod lasso;
 pub mod logistic;
 pub mod matrix;
@@ -32,3 +33,4 @@ pub use stats::IccForm;
 pub use split::{kfold, repeated_kfold, stratified_split, Fold};
 pub use validate::{bootstrap_optimism, cross_validate, holdout, nested_cv, AucCi, CvResult, HoldoutResult, OptimismResult, Pipeline, PipelineFit, SelectionScope};
 pub use svm::{Kernel, Svm, SvmFit, SvmParams};
+pub use forest::{RandomForest, RandomForestFit, RandomForestParams};
