@@ -1,33 +1,178 @@
-//! `dlr`: the dlradiomics command-line tool. Each subcommand parses its arguments and calls a
-//! library crate; no numeric work lives here.
+//! `dlr`: the dlradiomics command-line tool. Each subcommand parses its arguments into a
+//! validated request and calls a library crate; no numeric work lives here.
 
-use anyhow::Result;
-use clap::{Parser, Subcommand};
+mod commands;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Deep learning radiomics workbench for medical images, ultrasound first.
 #[derive(Parser, Debug)]
 #[command(name = "dlr", version, about, long_about = None)]
-struct Cli {
+pub struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// Output format of commands that print results.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable text.
+    Text,
+    /// JSON.
+    Json,
+    /// CSV.
+    Csv,
+}
+
+/// Manifest column mapping shared by commands that read a manifest.
+#[derive(Args, Debug, Clone)]
+pub struct ColumnArgs {
+    /// A known manifest layout: `busi` (case_id,label,image,mask,extra_masks; phase US; malignant = 1).
+    #[arg(long)]
+    pub layout: Option<String>,
+    /// Patient identifier column of the manifest (default `patient_id`).
+    #[arg(long)]
+    pub id_column: Option<String>,
+    /// Phase to use when the manifest has no phase column (e.g. `US`).
+    #[arg(long)]
+    pub phase: Option<String>,
+    /// Label column when the manifest carries the outcome itself.
+    #[arg(long)]
+    pub label_column: Option<String>,
+    /// Value of the label column meaning "event" (e.g. `malignant`).
+    #[arg(long)]
+    pub positive: Option<String>,
+    /// Column listing extra masks (`;`-separated), unioned with the main mask.
+    #[arg(long)]
+    pub extra_masks_column: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Check a study manifest (and clinical table) and list every problem found.
-    Validate,
-}
-
-fn run(cli: Cli) -> Result<ExitCode> {
-    match cli.command {
-        Command::Validate => anyhow::bail!("`dlr validate` is not built yet"),
-    }
+    Validate {
+        /// Manifest CSV.
+        #[arg(long)]
+        manifest: PathBuf,
+        /// Clinical CSV with the outcome and covariates.
+        #[arg(long)]
+        clinical: Option<PathBuf>,
+        /// Outcome column of the clinical table.
+        #[arg(long, default_value = "outcome")]
+        outcome: String,
+        /// Smallest acceptable ROI, in pixels/voxels.
+        #[arg(long, default_value_t = 16)]
+        min_roi: usize,
+        #[command(flatten)]
+        columns: ColumnArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Write a simulated CEUS cohort (images, two readers' ROIs, manifest, clinical table, study.toml).
+    Simulate {
+        /// Number of patients.
+        #[arg(long, default_value_t = 172)]
+        patients: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Make images and covariates independent of the outcome.
+        #[arg(long)]
+        null: bool,
+    },
+    /// Simulate a CEUS cohort shaped like the paper's and run the whole pipeline on it.
+    Demo {
+        /// Output folder.
+        #[arg(long, default_value = "dlr-demo")]
+        out: PathBuf,
+        /// Number of simulated patients.
+        #[arg(long, default_value_t = 172)]
+        patients: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Extract handcrafted radiomics features for one ROI or a whole manifest.
+    Extract(commands::ExtractArgs),
+    /// Compute deep features (pooled CNN activations) for one image or a whole manifest.
+    Deep(commands::DeepArgs),
+    /// Manage pretrained weights (fetch, import, list).
+    Weights(commands::WeightsArgs),
+    /// AUC with DeLong CI, Youden metrics, calibration and DeLong comparisons for prediction scores.
+    Evaluate(commands::EvaluateArgs),
+    /// Run a study end to end from its study.toml.
+    Run {
+        /// The study configuration.
+        study: PathBuf,
+        /// Run folder (default: `runs/<study name>` beside the config).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Apply a trained model bundle to new patients.
+    Predict {
+        /// Model bundle (`model.dlr`) written by `dlr run`.
+        #[arg(long)]
+        model: PathBuf,
+        /// Manifest of the new patients, in the layout the study was trained on.
+        #[arg(long)]
+        manifest: PathBuf,
+        /// Clinical table of the new patients (needed by clinical/combined models).
+        #[arg(long)]
+        clinical: Option<PathBuf>,
+        /// Output CSV.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let result = match cli.command {
+        Command::Validate {
+            manifest,
+            clinical,
+            outcome,
+            min_roi,
+            columns,
+            format,
+        } => commands::validate(
+            &manifest,
+            clinical.as_deref(),
+            &outcome,
+            min_roi,
+            &columns,
+            format,
+        ),
+        Command::Simulate {
+            patients,
+            seed,
+            out,
+            null,
+        } => commands::simulate(patients, seed, &out, null),
+        Command::Demo {
+            out,
+            patients,
+            seed,
+        } => commands::demo(&out, patients, seed),
+        Command::Extract(a) => commands::extract(&a),
+        Command::Deep(a) => commands::deep(&a),
+        Command::Weights(a) => commands::weights(&a),
+        Command::Evaluate(a) => commands::evaluate(&a),
+        Command::Run { study, out } => commands::run_study(&study, out.as_deref()),
+        Command::Predict {
+            model,
+            manifest,
+            clinical,
+            out,
+        } => commands::predict(&model, &manifest, clinical.as_deref(), &out),
+    };
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
