@@ -178,8 +178,8 @@ pub fn augment(
             }
         }
         let mut out = Vec::with_capacity(3 * s * s);
-        for c in 0..3 {
-            let (m, sd, sh) = (crop.mean[c], crop.std[c], shifts[c]);
+        for (c, &sh) in shifts.iter().enumerate() {
+            let (m, sd) = (crop.mean[c], crop.std[c]);
             out.extend(plane.iter().map(|&p| (p + sh - m) / sd));
         }
         views.push(out);

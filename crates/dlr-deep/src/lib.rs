@@ -13,6 +13,7 @@ mod backbone;
 mod effnet;
 mod error;
 pub mod fixture;
+mod head;
 pub mod ops;
 mod preprocess;
 mod resnet;
@@ -27,6 +28,7 @@ pub use backbone::{
 };
 pub use effnet::{effnet_lite0_param_shapes, EfficientNetLite0};
 pub use error::{DeepError, Result};
+pub use head::{HeadFit, HeadTrainer, LogisticHead, LrSchedule};
 pub use preprocess::{
     crop_box, resize_bilinear, roi_crop, CropBox, CropOptions, IntensityScaling, IMAGENET_MEAN,
     IMAGENET_STD,
