@@ -290,3 +290,16 @@ pub fn bootstrap_optimism(pipeline: &Pipeline, x: &Matrix, y: &[bool], second_re
     let optimism = sum / n_used as f64;
     Ok(OptimismResult { apparent_auc, optimism, corrected_auc: apparent_auc - optimism, n_used, n_failed, first_failure })
 }
+
+impl Classifier for Pipeline {
+    fn name(&self) -> String {
+        format!("pipeline({})", self.model.name())
+    }
+    /// Fits chain and model (a chain needing a second reader cannot be used here).
+    fn fit_boxed(&self, x: &Matrix, y: &[bool]) -> Result<Box<dyn PredictProba + Send + Sync>> {
+        if self.chain.needs_second_reader() {
+            return Err(LearnError::Usage("a pipeline with an ICC step needs the second reader; fit it with Pipeline::fit".into()));
+        }
+        Ok(Box::new(self.fit(x, y, None)?))
+    }
+}
