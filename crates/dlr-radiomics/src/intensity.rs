@@ -1,0 +1,263 @@
+//! Intensity-based statistics (IBSI UHIW), intensity histogram (ZVCW), intensity–volume
+//! histogram (P88C) and PyRadiomics `firstorder`.
+
+/// Percentile with linear interpolation between closest ranks (numpy's default), `q` in 0..=100,
+/// on sorted data. NaN for empty input.
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * q / 100.0;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    let t = h - lo as f64;
+    let (a, b) = (sorted[lo], sorted[hi]);
+    if t >= 0.5 {
+        b - (b - a) * (1.0 - t)
+    } else {
+        a + (b - a) * t
+    }
+}
+
+/// IBSI statistics names, in the order of [`statistics`].
+pub const STAT_NAMES: [&str; 18] = [
+    "mean", "var", "skew", "kurt", "median", "min", "p10", "p90", "max", "iqr", "range", "mad",
+    "rmad", "medad", "cov", "qcod", "energy", "rms",
+];
+
+/// The 18 IBSI statistics of `xs` (any order): see [`STAT_NAMES`]. Skewness and kurtosis are
+/// NaN (undefined) for zero variance, as IBSI leaves them.
+pub fn statistics(xs: &[f64]) -> [f64; 18] {
+    if xs.is_empty() {
+        return [f64::NAN; 18];
+    }
+    let mut s = xs.to_vec();
+    s.sort_by(|a, b| a.total_cmp(b));
+    let n = s.len() as f64;
+    let mean = s.iter().sum::<f64>() / n;
+    let m2 = s.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
+    let m3 = s.iter().map(|x| (x - mean).powi(3)).sum::<f64>() / n;
+    let m4 = s.iter().map(|x| (x - mean).powi(4)).sum::<f64>() / n;
+    let (skew, kurt) = if m2 > 0.0 {
+        (m3 / m2.powf(1.5), m4 / (m2 * m2) - 3.0)
+    } else {
+        (f64::NAN, f64::NAN)
+    };
+    let median = percentile(&s, 50.0);
+    let p10 = percentile(&s, 10.0);
+    let p90 = percentile(&s, 90.0);
+    let p25 = percentile(&s, 25.0);
+    let p75 = percentile(&s, 75.0);
+    let mad = s.iter().map(|x| (x - mean).abs()).sum::<f64>() / n;
+    let robust: Vec<f64> = s.iter().copied().filter(|&x| x >= p10 && x <= p90).collect();
+    let rmean = robust.iter().sum::<f64>() / robust.len() as f64;
+    let rmad = robust.iter().map(|x| (x - rmean).abs()).sum::<f64>() / robust.len() as f64;
+    let medad = s.iter().map(|x| (x - median).abs()).sum::<f64>() / n;
+    let cov = if mean != 0.0 { m2.sqrt() / mean } else { f64::NAN };
+    let qcod = if p75 + p25 != 0.0 {
+        (p75 - p25) / (p75 + p25)
+    } else {
+        f64::NAN
+    };
+    let energy = s.iter().map(|x| x * x).sum::<f64>();
+    let rms = (energy / n).sqrt();
+    [
+        mean,
+        m2,
+        skew,
+        kurt,
+        median,
+        s[0],
+        p10,
+        p90,
+        s[s.len() - 1],
+        p75 - p25,
+        s[s.len() - 1] - s[0],
+        mad,
+        rmad,
+        medad,
+        cov,
+        qcod,
+        energy,
+        rms,
+    ]
+}
+
+/// Intensity-histogram-only features: mode, entropy, uniformity, max/min histogram gradient
+/// and their grey levels, from discretised levels (values `1..=ng`).
+pub fn histogram_extras(levels: &[u32], ng: usize) -> [f64; 7] {
+    if levels.is_empty() {
+        return [f64::NAN; 7];
+    }
+    let ng = ng.max(*levels.iter().max().unwrap_or(&1) as usize);
+    let mut h = vec![0.0; ng];
+    for &l in levels {
+        h[l as usize - 1] += 1.0;
+    }
+    let n = levels.len() as f64;
+    let mut mode = 0;
+    for i in 0..ng {
+        if h[i] > h[mode] {
+            mode = i;
+        }
+    }
+    let mut entropy = 0.0;
+    let mut uniformity = 0.0;
+    for &c in &h {
+        if c > 0.0 {
+            let p = c / n;
+            entropy -= p * p.log2();
+            uniformity += p * p;
+        }
+    }
+    let grad: Vec<f64> = (0..ng)
+        .map(|i| {
+            if ng == 1 {
+                0.0
+            } else if i == 0 {
+                h[1] - h[0]
+            } else if i == ng - 1 {
+                h[ng - 1] - h[ng - 2]
+            } else {
+                (h[i + 1] - h[i - 1]) / 2.0
+            }
+        })
+        .collect();
+    let (mut gmax, mut gmin) = (0, 0);
+    for i in 0..ng {
+        if grad[i] > grad[gmax] {
+            gmax = i;
+        }
+        if grad[i] < grad[gmin] {
+            gmin = i;
+        }
+    }
+    [
+        (mode + 1) as f64,
+        entropy,
+        uniformity,
+        grad[gmax],
+        (gmax + 1) as f64,
+        grad[gmin],
+        (gmin + 1) as f64,
+    ]
+}
+
+/// IBSI intensity–volume histogram features `[v10, v90, i10, i90, v10−v90, i10−i90]` from the
+/// intensities `xs` taking values on the grid `lo, lo + step, …, hi`.
+pub fn ivh(xs: &[f64], lo: f64, hi: f64, step: f64) -> [f64; 6] {
+    if xs.is_empty() || !(hi >= lo) || !(step > 0.0) {
+        return [f64::NAN; 6];
+    }
+    let mut s = xs.to_vec();
+    s.sort_by(|a, b| a.total_cmp(b));
+    let n = s.len() as f64;
+    // Fraction of voxels with intensity >= t.
+    let frac_ge = |t: f64| (s.len() - s.partition_point(|&v| v < t)) as f64 / n;
+    let range = hi - lo;
+    let vx = |x: f64| {
+        if range > 0.0 {
+            frac_ge(lo + x * range)
+        } else {
+            f64::NAN
+        }
+    };
+    let v10 = vx(0.10);
+    let v90 = vx(0.90);
+    let steps = ((hi - lo) / step).round() as usize;
+    let ix = |x: f64| {
+        for k in 0..=steps {
+            let i = lo + k as f64 * step;
+            if frac_ge(i - step * 1e-9) <= x {
+                return i;
+            }
+        }
+        hi + step
+    };
+    let i10 = ix(0.10);
+    let i90 = ix(0.90);
+    [v10, v90, i10, i90, v10 - v90, i10 - i90]
+}
+
+/// PyRadiomics `firstorder` names, in the order of [`firstorder_pyradiomics`].
+pub const FIRSTORDER_PYR: [&str; 19] = [
+    "Energy",
+    "TotalEnergy",
+    "Entropy",
+    "Minimum",
+    "10Percentile",
+    "90Percentile",
+    "Maximum",
+    "Mean",
+    "Median",
+    "InterquartileRange",
+    "Range",
+    "MeanAbsoluteDeviation",
+    "RobustMeanAbsoluteDeviation",
+    "RootMeanSquared",
+    "StandardDeviation",
+    "Skewness",
+    "Kurtosis",
+    "Variance",
+    "Uniformity",
+];
+
+/// PyRadiomics first-order features of intensities `xs`, their discretised `levels`, voxel
+/// volume and `voxelArrayShift`. `StandardDeviation` is included (deprecated in PyRadiomics and
+/// not enabled by its defaults; callers drop it there).
+pub fn firstorder_pyradiomics(xs: &[f64], levels: &[u32], voxel_volume: f64, shift: f64) -> [f64; 19] {
+    if xs.is_empty() {
+        return [f64::NAN; 19];
+    }
+    let mut s = xs.to_vec();
+    s.sort_by(|a, b| a.total_cmp(b));
+    let n = s.len() as f64;
+    let energy: f64 = s.iter().map(|x| (x + shift).powi(2)).sum();
+    let mean = s.iter().sum::<f64>() / n;
+    let m2 = s.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
+    let m3 = s.iter().map(|x| (x - mean).powi(3)).sum::<f64>() / n;
+    let m4 = s.iter().map(|x| (x - mean).powi(4)).sum::<f64>() / n;
+    let (skew, kurt) = if m2 == 0.0 {
+        (0.0, 0.0)
+    } else {
+        (m3 / m2.powf(1.5), m4 / (m2 * m2))
+    };
+    let p10 = percentile(&s, 10.0);
+    let p90 = percentile(&s, 90.0);
+    let robust: Vec<f64> = s.iter().copied().filter(|&x| x >= p10 && x <= p90).collect();
+    let rmean = robust.iter().sum::<f64>() / robust.len() as f64;
+    let rmad = robust.iter().map(|x| (x - rmean).abs()).sum::<f64>() / robust.len() as f64;
+    let mut counts = std::collections::BTreeMap::new();
+    for &l in levels {
+        *counts.entry(l).or_insert(0usize) += 1;
+    }
+    let nl = levels.len() as f64;
+    let mut entropy = 0.0;
+    let mut uniformity = 0.0;
+    for &c in counts.values() {
+        let p = c as f64 / nl;
+        entropy -= p * (p + f64::EPSILON).log2();
+        uniformity += p * p;
+    }
+    [
+        energy,
+        energy * voxel_volume,
+        entropy,
+        s[0],
+        p10,
+        p90,
+        s[s.len() - 1],
+        mean,
+        percentile(&s, 50.0),
+        percentile(&s, 75.0) - percentile(&s, 25.0),
+        s[s.len() - 1] - s[0],
+        s.iter().map(|x| (x - mean).abs()).sum::<f64>() / n,
+        rmad,
+        (energy / n).sqrt(),
+        m2.sqrt(),
+        skew,
+        kurt,
+        m2,
+        uniformity,
+    ]
+}

@@ -1,0 +1,421 @@
+//! Feature formulas on texture matrices, in IBSI and PyRadiomics variants.
+//!
+//! Every function takes raw counts and returns a fixed-length array; a matrix without counts
+//! gives NaN values, which the caller turns into undefined features with a reason.
+
+/// Machine epsilon used by PyRadiomics (`numpy.spacing(1)`).
+pub const PYR_EPS: f64 = f64::EPSILON;
+
+/// IBSI GLCM feature base names, in the order of [`glcm_ibsi`].
+pub const GLCM_IBSI: [&str; 25] = [
+    "cm_joint_max",
+    "cm_joint_avg",
+    "cm_joint_var",
+    "cm_joint_entr",
+    "cm_diff_avg",
+    "cm_diff_var",
+    "cm_diff_entr",
+    "cm_sum_avg",
+    "cm_sum_var",
+    "cm_sum_entr",
+    "cm_energy",
+    "cm_contrast",
+    "cm_dissimilarity",
+    "cm_inv_diff",
+    "cm_inv_diff_norm",
+    "cm_inv_diff_mom",
+    "cm_inv_diff_mom_norm",
+    "cm_inv_var",
+    "cm_corr",
+    "cm_auto_corr",
+    "cm_clust_tend",
+    "cm_clust_shade",
+    "cm_clust_prom",
+    "cm_info_corr1",
+    "cm_info_corr2",
+];
+
+/// PyRadiomics GLCM feature names, in the order of [`glcm_pyradiomics`].
+pub const GLCM_PYR: [&str; 24] = [
+    "Autocorrelation",
+    "JointAverage",
+    "ClusterProminence",
+    "ClusterShade",
+    "ClusterTendency",
+    "Contrast",
+    "Correlation",
+    "DifferenceAverage",
+    "DifferenceEntropy",
+    "DifferenceVariance",
+    "JointEnergy",
+    "JointEntropy",
+    "Imc1",
+    "Imc2",
+    "Idm",
+    "MCC",
+    "Idmn",
+    "Id",
+    "Idn",
+    "InverseVariance",
+    "MaximumProbability",
+    "SumAverage",
+    "SumEntropy",
+    "SumSquares",
+];
+
+struct GlcmStats {
+    p: Vec<f64>,
+    ng: usize,
+    px: Vec<f64>,
+    pxy_sum: Vec<f64>,  // index k = i + j (0-based levels) → sum index k + 2
+    pxy_diff: Vec<f64>, // index k = |i − j|
+    mu: f64,
+}
+
+fn glcm_stats(counts: &[f64], ng: usize) -> Option<GlcmStats> {
+    let total: f64 = counts.iter().sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let p: Vec<f64> = counts.iter().map(|c| c / total).collect();
+    let mut px = vec![0.0; ng];
+    let mut pxy_sum = vec![0.0; 2 * ng - 1];
+    let mut pxy_diff = vec![0.0; ng];
+    let mut mu = 0.0;
+    for i in 0..ng {
+        for j in 0..ng {
+            let v = p[i * ng + j];
+            if v == 0.0 {
+                continue;
+            }
+            px[i] += v;
+            pxy_sum[i + j] += v;
+            pxy_diff[i.abs_diff(j)] += v;
+            mu += (i + 1) as f64 * v;
+        }
+    }
+    Some(GlcmStats {
+        p,
+        ng,
+        px,
+        pxy_sum,
+        pxy_diff,
+        mu,
+    })
+}
+
+fn xlog2x(v: f64) -> f64 {
+    if v > 0.0 {
+        v * v.log2()
+    } else {
+        0.0
+    }
+}
+
+/// IBSI GLCM features of a symmetric count matrix (`ng × ng`); `ng` is the discretisation's
+/// number of grey levels (used by the normalised inverse differences).
+pub fn glcm_ibsi(counts: &[f64], ng: usize) -> [f64; 25] {
+    let Some(s) = glcm_stats(counts, ng) else {
+        return [f64::NAN; 25];
+    };
+    let ngf = ng as f64;
+    let (mut jmax, mut jvar, mut jent, mut energy, mut contrast, mut dissim) =
+        (0.0f64, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut auto, mut ct, mut cs, mut cp, mut cov, mut hxy1) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    for i in 0..ng {
+        let fi = (i + 1) as f64;
+        for j in 0..ng {
+            let v = s.p[i * s.ng + j];
+            if v == 0.0 {
+                continue;
+            }
+            let fj = (j + 1) as f64;
+            jmax = jmax.max(v);
+            jvar += (fi - s.mu).powi(2) * v;
+            jent -= v * v.log2();
+            energy += v * v;
+            contrast += (fi - fj).powi(2) * v;
+            dissim += (fi - fj).abs() * v;
+            auto += fi * fj * v;
+            let c = fi + fj - 2.0 * s.mu;
+            ct += c * c * v;
+            cs += c * c * c * v;
+            cp += c * c * c * c * v;
+            cov += (fi - s.mu) * (fj - s.mu) * v;
+            hxy1 -= v * (s.px[i] * s.px[j]).log2();
+        }
+    }
+    let (mut davg, mut dent, mut id, mut idn, mut idm, mut idmn, mut ivar) =
+        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    for (k, &v) in s.pxy_diff.iter().enumerate() {
+        let fk = k as f64;
+        davg += fk * v;
+        dent -= xlog2x(v);
+        id += v / (1.0 + fk);
+        idn += v / (1.0 + fk / ngf);
+        idm += v / (1.0 + fk * fk);
+        idmn += v / (1.0 + fk * fk / (ngf * ngf));
+        if k > 0 {
+            ivar += v / (fk * fk);
+        }
+    }
+    let dvar: f64 = s
+        .pxy_diff
+        .iter()
+        .enumerate()
+        .map(|(k, &v)| (k as f64 - davg).powi(2) * v)
+        .sum();
+    let (mut savg, mut sent) = (0.0, 0.0);
+    for (k, &v) in s.pxy_sum.iter().enumerate() {
+        savg += (k + 2) as f64 * v;
+        sent -= xlog2x(v);
+    }
+    let svar: f64 = s
+        .pxy_sum
+        .iter()
+        .enumerate()
+        .map(|(k, &v)| ((k + 2) as f64 - savg).powi(2) * v)
+        .sum();
+    let var_x: f64 = (0..ng).map(|i| ((i + 1) as f64 - s.mu).powi(2) * s.px[i]).sum();
+    let corr = if var_x > 0.0 { cov / var_x } else { f64::NAN };
+    let hx: f64 = -s.px.iter().map(|&v| xlog2x(v)).sum::<f64>();
+    let mut hxy2 = 0.0;
+    for i in 0..ng {
+        for j in 0..ng {
+            let q = s.px[i] * s.px[j];
+            if q > 0.0 {
+                hxy2 -= q * q.log2();
+            }
+        }
+    }
+    let ic1 = if hx > 0.0 { (jent - hxy1) / hx } else { f64::NAN };
+    let ic2 = (1.0 - (-2.0 * (hxy2 - jent)).exp()).max(0.0).sqrt();
+    [
+        jmax, s.mu, jvar, jent, davg, dvar, dent, savg, svar, sent, energy, contrast, dissim, id,
+        idn, idm, idmn, ivar, corr, auto, ct, cs, cp, ic1, ic2,
+    ]
+}
+
+/// PyRadiomics GLCM features of one symmetric count matrix over levels `1..=ng` (`ng` = highest
+/// level in the ROI; absent levels have zero rows).
+pub fn glcm_pyradiomics(counts: &[f64], ng: usize) -> [f64; 24] {
+    let Some(s) = glcm_stats(counts, ng) else {
+        return [f64::NAN; 24];
+    };
+    let eps = PYR_EPS;
+    let ngf = ng as f64;
+    let (mut auto, mut ct, mut cs, mut cp, mut contrast, mut energy, mut hxy) =
+        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut var_x, mut cov, mut hxy1, mut maxp) = (0.0, 0.0, 0.0, 0.0f64);
+    for i in 0..ng {
+        let fi = (i + 1) as f64;
+        for j in 0..ng {
+            let v = s.p[i * ng + j];
+            if v == 0.0 {
+                continue;
+            }
+            let fj = (j + 1) as f64;
+            auto += fi * fj * v;
+            let c = fi + fj - 2.0 * s.mu;
+            ct += c * c * v;
+            cs += c * c * c * v;
+            cp += c * c * c * c * v;
+            contrast += (fi - fj).powi(2) * v;
+            energy += v * v;
+            hxy -= v * (v + eps).log2();
+            var_x += (fi - s.mu).powi(2) * v;
+            cov += (fi - s.mu) * (fj - s.mu) * v;
+            hxy1 -= v * (s.px[i] * s.px[j] + eps).log2();
+            maxp = maxp.max(v);
+        }
+    }
+    let sig = var_x.sqrt();
+    let corr = if sig * sig == 0.0 {
+        1.0
+    } else {
+        cov / (sig * sig + eps)
+    };
+    let (mut davg, mut dent, mut id, mut idn, mut idm, mut idmn, mut ivar) =
+        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    for (k, &v) in s.pxy_diff.iter().enumerate() {
+        let fk = k as f64;
+        davg += fk * v;
+        dent -= v * (v + eps).log2();
+        id += v / (1.0 + fk);
+        idn += v / (1.0 + fk / ngf);
+        idm += v / (1.0 + fk * fk);
+        idmn += v / (1.0 + fk * fk / (ngf * ngf));
+        if k > 0 {
+            ivar += v / (fk * fk);
+        }
+    }
+    let dvar: f64 = s
+        .pxy_diff
+        .iter()
+        .enumerate()
+        .map(|(k, &v)| (k as f64 - davg).powi(2) * v)
+        .sum();
+    let (mut savg, mut sent) = (0.0, 0.0);
+    for (k, &v) in s.pxy_sum.iter().enumerate() {
+        savg += (k + 2) as f64 * v;
+        sent -= v * (v + eps).log2();
+    }
+    let hx: f64 = -s.px.iter().map(|&v| v * (v + eps).log2()).sum::<f64>();
+    let mut hxy2 = 0.0;
+    for i in 0..ng {
+        for j in 0..ng {
+            let q = s.px[i] * s.px[j];
+            hxy2 -= q * (q + eps).log2();
+        }
+    }
+    let imc1 = if hx != 0.0 { (hxy - hxy1) / hx } else { 0.0 };
+    let imc2 = if hxy2 == hxy {
+        0.0
+    } else {
+        (1.0 - (-2.0 * (hxy2 - hxy)).exp()).sqrt()
+    };
+    let mcc = mcc(&s.p, &s.px, ng);
+    [
+        auto, s.mu, cp, cs, ct, contrast, corr, davg, dent, dvar, energy, hxy, imc1, imc2, idm, mcc,
+        idmn, id, idn, ivar, maxp, savg, sent, var_x,
+    ]
+}
+
+/// Maximal correlation coefficient: square root of the second-largest eigenvalue of
+/// `Q = Dx⁻¹ P Dy⁻¹ Pᵀ`, computed from the symmetric form `S Sᵀ` with `S = Dx^-½ P Dy^-½`.
+fn mcc(p: &[f64], px: &[f64], ng: usize) -> f64 {
+    let idx: Vec<usize> = (0..ng).filter(|&i| px[i] > 0.0).collect();
+    let n = idx.len();
+    if n < 2 {
+        return 1.0;
+    }
+    let mut sm = vec![0.0; n * n];
+    for (a, &i) in idx.iter().enumerate() {
+        for (b, &j) in idx.iter().enumerate() {
+            sm[a * n + b] = p[i * ng + j] / (px[i] * px[j]).sqrt();
+        }
+    }
+    // Symmetric P: S is symmetric, S Sᵀ = S², eigenvalues are squares of S's eigenvalues.
+    let ev = crate::linalg::sym_eigenvalues(&sm, n);
+    let mut sq: Vec<f64> = ev.iter().map(|v| v * v).collect();
+    // Include the zero eigenvalues of the levels that were dropped (absent from this matrix).
+    sq.extend(std::iter::repeat(0.0).take(ng - n));
+    sq.sort_by(|a, b| a.total_cmp(b));
+    sq[sq.len() - 2].max(0.0).sqrt()
+}
+
+/// Sixteen run/zone/dependence features plus energy from a count matrix with `ng` rows and
+/// `nj` columns (column `j − 1` for run length / zone size / distance / dependence `j`).
+/// Order: short(j) emphasis, long(j) emphasis, low grey, high grey, short-low, short-high,
+/// long-low, long-high, GLNU, GLNU normalised, JNU, JNU normalised, percentage (`Ns / nv`),
+/// grey level variance, j variance, entropy, energy. `eps` is added inside log2 (PyRadiomics)
+/// or 0 (IBSI).
+pub fn zone_like(m: &[f64], ng: usize, nj: usize, nv: f64, eps: f64) -> [f64; 17] {
+    let ns: f64 = m.iter().sum();
+    if ns <= 0.0 {
+        return [f64::NAN; 17];
+    }
+    let mut r = [0.0f64; 17];
+    let mut col = vec![0.0; nj];
+    let (mut mu_i, mut mu_j) = (0.0, 0.0);
+    for i in 0..ng {
+        let fi = (i + 1) as f64;
+        let mut row = 0.0;
+        for j in 0..nj {
+            let v = m[i * nj + j];
+            if v == 0.0 {
+                continue;
+            }
+            let fj = (j + 1) as f64;
+            let (i2, j2) = (fi * fi, fj * fj);
+            r[0] += v / j2;
+            r[1] += v * j2;
+            r[2] += v / i2;
+            r[3] += v * i2;
+            r[4] += v / (i2 * j2);
+            r[5] += v * i2 / j2;
+            r[6] += v * j2 / i2;
+            r[7] += v * i2 * j2;
+            let p = v / ns;
+            r[15] -= p * (p + eps).log2();
+            r[16] += p * p;
+            mu_i += fi * p;
+            mu_j += fj * p;
+            row += v;
+            col[j] += v;
+        }
+        r[8] += row * row;
+    }
+    for k in 0..8 {
+        r[k] /= ns;
+    }
+    r[9] = r[8] / (ns * ns);
+    r[8] /= ns;
+    r[10] = col.iter().map(|c| c * c).sum::<f64>() / ns;
+    r[11] = r[10] / ns;
+    r[12] = ns / nv;
+    let (mut vi, mut vj) = (0.0, 0.0);
+    for i in 0..ng {
+        for j in 0..nj {
+            let v = m[i * nj + j];
+            if v == 0.0 {
+                continue;
+            }
+            let p = v / ns;
+            vi += ((i + 1) as f64 - mu_i).powi(2) * p;
+            vj += ((j + 1) as f64 - mu_j).powi(2) * p;
+        }
+    }
+    r[13] = vi;
+    r[14] = vj;
+    r
+}
+
+/// NGTDM features (coarseness, contrast, busyness, complexity, strength) from per-level counts
+/// `n` and difference sums `s`. `pyradiomics` selects its conventions for degenerate cases
+/// (0 instead of undefined); IBSI coarseness is 10⁶ when its denominator is 0 in both.
+pub fn ngtdm_features(n: &[f64], s: &[f64], pyradiomics: bool) -> [f64; 5] {
+    let nv: f64 = n.iter().sum();
+    if nv <= 0.0 {
+        return [f64::NAN; 5];
+    }
+    let lv: Vec<(f64, f64, f64)> = n
+        .iter()
+        .zip(s)
+        .enumerate()
+        .filter(|(_, (&c, _))| c > 0.0)
+        .map(|(i, (&c, &si))| ((i + 1) as f64, c / nv, si))
+        .collect();
+    let ngp = lv.len() as f64;
+    let sum_ps: f64 = lv.iter().map(|&(_, p, s)| p * s).sum();
+    let sum_s: f64 = lv.iter().map(|&(_, _, s)| s).sum();
+    let coarse = if sum_ps != 0.0 { 1.0 / sum_ps } else { 1.0e6 };
+    let (mut c2, mut absdiff, mut cx, mut st) = (0.0, 0.0, 0.0, 0.0);
+    for &(i, pi, si) in &lv {
+        for &(j, pj, sj) in &lv {
+            c2 += pi * pj * (i - j).powi(2);
+            absdiff += (i * pi - j * pj).abs();
+            cx += (i - j).abs() * (pi * si + pj * sj) / (pi + pj);
+            st += (pi + pj) * (i - j).powi(2);
+        }
+    }
+    let div = ngp * (ngp - 1.0);
+    let undefined_or_zero = if pyradiomics { 0.0 } else { f64::NAN };
+    let contrast = if div != 0.0 {
+        c2 * sum_s / nv / div
+    } else {
+        undefined_or_zero
+    };
+    let busy = if absdiff != 0.0 {
+        sum_ps / absdiff
+    } else {
+        undefined_or_zero
+    };
+    let complexity = cx / nv;
+    let strength = if sum_s != 0.0 {
+        st / sum_s
+    } else {
+        undefined_or_zero
+    };
+    [coarse, contrast, busy, complexity, strength]
+}
