@@ -64,7 +64,8 @@ ds.RescaleIntercept = "-1024"
 ds.PixelSpacing = [0.5, 0.25]
 p = save(ds, "mono1_rescale.dcm", [0])
 px = pydicom.dcmread(p).pixel_array.astype(np.float64)
-# Our documented rule: MONOCHROME1 inverted within the stored range (4095 - v), then rescaled.
+# MONOCHROME1 inverted within the stored range (4095 - v), then rescaled: what ITK/GDCM returns
+# (the "itk" entry below, from SimpleITK, must agree; pydicom alone keeps the stored values).
 expected["mono1_rescale.dcm"].update(values=list(((4095 - px) * 2 - 1024).ravel()), dims=[4, 3, 1],
                                       spacing=[0.25, 0.5, 1.0])
 
@@ -306,17 +307,38 @@ a[:, 1, :] = 77  # runs
 ds = base(ExplicitVRLittleEndian, UltrasoundMultiFrameImageStorage)
 mono(ds, a, 16, 16, True)
 ds.NumberOfFrames = 3
-ds.compress(RLELossless, a)
+ds.compress(RLELossless, a, generate_instance_uid=False)
 p = save(ds, "rle_mono16.dcm", [0])
 expected["rle_mono16.dcm"].update(values=[float(v) for v in pydicom.dcmread(p).pixel_array.ravel()], dims=[6, 5, 3])
 rgb = rng.integers(0, 256, size=(4, 5, 3), dtype=np.uint8)
 rgb[2] = [10, 20, 30]
 ds = base(ExplicitVRLittleEndian)
 colour(ds, rgb.tobytes(), "RGB", 0, 4, 5)
-ds.compress(RLELossless, rgb)
+ds.compress(RLELossless, rgb, generate_instance_uid=False)
 p = save(ds, "rle_rgb.dcm", [0])
 arr = pydicom.dcmread(p).pixel_array
 expected["rle_rgb.dcm"].update(values=[float(v) for v in arr[..., 2].ravel()], dims=[5, 4, 1])
+
+# 16. NIfTI with neither qform nor sform (method 1).
+m1 = nib.Nifti1Image(rng.integers(0, 9, size=(2, 3, 2)).astype(np.int16), np.diag([1.5, 2.0, 3.0, 1.0]))
+m1.set_sform(None, code=0)
+m1.set_qform(None, code=0)
+nib.save(m1, os.path.join(OUT, "method1.nii"))
+expected["method1.nii"] = dict(values=[float(v) for v in np.asarray(nib.load(os.path.join(OUT, "method1.nii")).dataobj).ravel(order="F")],
+                               dims=[2, 3, 2])
+
+# 17. Geometry as SimpleITK (ITK 5.4) reports it, for the files it reads: the "itk" entries.
+try:
+    import SimpleITK as sitk
+except ImportError:
+    sitk = None
+if sitk is not None:
+    for name in ["sform_slope.nii.gz", "big_endian_u16.nii", "method1.nii", "detached.nhdr",
+                 "mono2_signed_implicit.dcm", "mono1_rescale.dcm", "big_endian.dcm"]:
+        im = sitk.ReadImage(os.path.join(OUT, name))
+        expected[name]["itk"] = dict(spacing=list(im.GetSpacing()), origin=list(im.GetOrigin()),
+                                     direction=list(im.GetDirection()),
+                                     values=[float(v) for v in sitk.GetArrayFromImage(im).ravel()])
 
 with open(os.path.join(OUT, "expected.json"), "w") as fh:
     json.dump(expected, fh, indent=0)

@@ -6,7 +6,9 @@
 //!
 //! Pixel handling: bits allocated 8/16/32, bits stored / high bit, signed or unsigned;
 //! MONOCHROME2 as stored, MONOCHROME1 inverted within the stored range (so bright = high, as
-//! MONOCHROME2) *before* rescale slope/intercept are applied; RGB (planar or interleaved),
+//! MONOCHROME2) *before* rescale slope/intercept are applied — exactly what ITK/GDCM (hence
+//! SimpleITK and PyRadiomics) return (checked with SimpleITK 2.5; pydicom keeps the stored
+//! values instead); RGB (planar or interleaved),
 //! YBR_FULL and uncompressed YBR_FULL_422 converted to RGB with the full-range BT.601 equations
 //! (rounded and clipped to 0..255 as pydicom does), then reduced to one value per pixel by the
 //! [`ColourMode`](crate::ColourMode). Multi-frame objects (cine loops) become a 3D image with
@@ -704,7 +706,9 @@ fn decode_pixels(
         if pm.signed { "signed" } else { "unsigned" }
     ));
     if pm.photometric == "MONOCHROME1" {
-        notes.push("MONOCHROME1 inverted within the stored range before rescale".into());
+        notes.push(
+            "MONOCHROME1 inverted within the stored range before rescale (as ITK/GDCM)".into(),
+        );
     }
     if pm.photometric.starts_with("YBR") && codec != Codec::Jpeg {
         notes.push(format!(

@@ -6,10 +6,10 @@
 //!
 //! Geometry follows the ITK / SimpleITK convention (so values agree with PyRadiomics, which
 //! reads through SimpleITK): spacing = `|pixdim[1..=3]|`; origin and direction come from the
-//! sform when `sform_code > 0`, else from the qform when `qform_code > 0`, else NIfTI method 1
-//! (origin 0, axes along RAS); NIfTI's RAS+ world coordinates are converted to LPS (x and y
-//! negated), so method 1 gives direction diag(-1, -1, 1). A shear or scale in the sform is
-//! dropped (direction columns are normalised; spacing always comes from pixdim), as in ITK.
+//! sform when `sform_code > 0`, else from the qform when `qform_code > 0`, with NIfTI's RAS+
+//! world coordinates converted to LPS (x and y negated); with neither (NIfTI method 1) origin 0
+//! and identity direction, as ITK reports them. A shear or scale in the sform is dropped
+//! (direction columns are normalised; spacing always comes from pixdim).
 //! `direction` is row-major with column `c` the unit vector of voxel axis `c`.
 
 use crate::error::{ImageError, Result};
@@ -262,10 +262,10 @@ fn geometry(h: &Header) -> ([f64; 9], [f64; 3], String) {
         origin = [qx, qy, qz];
         note = format!("geometry from qform (code {})", h.qform_code);
     } else {
-        // NIfTI "method 1" (Analyze compatibility): voxel axes along RAS, origin 0; in LPS
-        // that is direction diag(-1, -1, 1), as ITK reads it.
-        m = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
-        note = "no qform/sform: NIfTI method 1 (RAS axes, origin 0)".into();
+        // NIfTI "method 1" (Analyze compatibility): ITK reports origin 0 and the identity
+        // direction (checked with SimpleITK 2.5), so no RAS -> LPS flip here.
+        note = "no qform/sform: NIfTI method 1, origin 0, identity direction (as ITK)".into();
+        return (crate::types::IDENTITY_DIRECTION, origin, note);
     }
     // RAS -> LPS
     let mut dir = [0f64; 9];

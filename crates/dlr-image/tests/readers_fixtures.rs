@@ -344,3 +344,32 @@ fn dicom_rle_lossless_matches_pydicom() {
     };
     check("rle_rgb.dcm", "values", &b, 0.0);
 }
+
+#[test]
+fn geometry_and_values_agree_with_simpleitk() {
+    // `itk` entries: spacing, origin, direction and voxels as SimpleITK 2.5 (ITK 5.4) reads the
+    // same files — the convention this crate promises (PyRadiomics reads through SimpleITK).
+    let exp = expected();
+    let mut n = 0;
+    for (name, e) in exp.as_object().unwrap() {
+        let Some(itk) = e.get("itk") else { continue };
+        n += 1;
+        let img = read_image(&data(name)).unwrap();
+        let pairs = [
+            ("spacing", img.spacing.to_vec()),
+            ("origin", img.origin.to_vec()),
+            ("direction", img.direction.to_vec()),
+        ];
+        for (key, got) in pairs {
+            for (g, w) in got.iter().zip(floats(itk, key)) {
+                assert!((g - w).abs() < 1e-5, "{name} {key}: {got:?} vs ITK {w}");
+            }
+        }
+        let want = floats(itk, "values");
+        assert_eq!(want.len(), img.len(), "{name}");
+        for (g, w) in img.data().iter().zip(&want) {
+            assert!((*g as f64 - w).abs() < 1e-4, "{name}: {g} vs ITK {w}");
+        }
+    }
+    assert!(n >= 7, "expected.json has {n} ITK entries");
+}
