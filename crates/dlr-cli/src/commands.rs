@@ -2,6 +2,7 @@
 
 use crate::{ColumnArgs, Format};
 use anyhow::{bail, Context, Result};
+use dlr_pipeline::config::Preset;
 use dlr_study::{ClinicalOptions, ManifestColumns, SimulateOptions, StudyInput, ValidateOptions};
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
@@ -202,8 +203,95 @@ pub fn demo(_out: &Path, _patients: usize, _seed: u64) -> Result<ExitCode> {
     bail!("`dlr demo` is not wired yet")
 }
 
-pub fn extract(_a: &ExtractArgs) -> Result<ExitCode> {
-    bail!("`dlr extract` is not wired yet")
+fn parse_preset(name: &str) -> Result<Preset> {
+    Ok(match name {
+        "mazda" => Preset::Mazda,
+        "ibsi" => Preset::Ibsi,
+        "pyradiomics" => Preset::Pyradiomics,
+        other => bail!("unknown preset {other:?}: use mazda, ibsi or pyradiomics"),
+    })
+}
+
+/// `dlr extract`: one ROI to stdout, or a whole manifest to a table.
+pub fn extract(a: &ExtractArgs) -> Result<ExitCode> {
+    let preset = parse_preset(&a.preset)?;
+    if let Some(manifest) = &a.manifest {
+        let out = a
+            .out
+            .as_deref()
+            .context("--manifest needs --out features.csv")?;
+        let prov = dlr_pipeline::extract::extract_manifest(
+            manifest,
+            &manifest_columns(&a.columns),
+            preset,
+            a.config.as_deref(),
+            out,
+            true,
+        )?;
+        for f in &prov.failures {
+            eprintln!(
+                "skipped: patient {} phase {} reader {} ({}): {}",
+                f.key.patient,
+                f.key.phase,
+                f.key.reader,
+                f.image.display(),
+                f.reason
+            );
+        }
+        eprintln!(
+            "{} ROIs extracted, {} failed; wrote {} and its .provenance.json",
+            prov.extracted,
+            prov.failures.len(),
+            out.display()
+        );
+        return Ok(if prov.failures.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    let (Some(image), Some(mask)) = (&a.image, &a.mask) else {
+        bail!("give either --manifest M --out F, or --image I --mask M");
+    };
+    let engine = dlr_pipeline::extract::Engine::from_preset(preset, a.config.as_deref())?;
+    let (img, roi) = dlr_pipeline::extract::load_roi(image, std::slice::from_ref(mask))?;
+    let features = engine.extract(&img, &roi)?;
+    match a.format {
+        Format::Json | Format::Text => {
+            let mut map = serde_json::Map::new();
+            for f in &features {
+                let v = serde_json::Number::from_f64(f.value)
+                    .map(serde_json::Value::Number)
+                    .unwrap_or(serde_json::Value::Null);
+                map.insert(f.name.clone(), v);
+            }
+            println!("{}", serde_json::to_string_pretty(&map)?);
+        }
+        Format::Csv => {
+            println!("feature,value,ibsi_code,note");
+            for f in &features {
+                println!(
+                    "{},{},{},{}",
+                    csv_field(&f.name),
+                    dlr_pipeline::table::format_value(f.value),
+                    f.ibsi_code.as_deref().unwrap_or(""),
+                    csv_field(f.note.as_deref().unwrap_or(""))
+                );
+            }
+        }
+    }
+    for f in features.iter().filter(|f| f.value.is_nan()) {
+        eprintln!("note: {} is undefined: {}", f.name, f.note.as_deref().unwrap_or("no reason given"));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }
 
 pub fn deep(_a: &DeepArgs) -> Result<ExitCode> {

@@ -1,0 +1,364 @@
+//! The feature-extraction driver: one preset engine applied to every ROI of a study, in
+//! parallel, with a progress bar, per-ROI caching by content hash, and failures reported and
+//! skipped rather than fatal.
+
+use crate::config::Preset;
+use crate::error::{PipelineError, Result};
+use crate::store::{hash_parts, StageCache};
+use crate::table::{RoiFeatures, RoiKey};
+use dlr_image::{FeatureValue, Image, Mask};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// A configured feature engine.
+#[derive(Debug, Clone)]
+pub enum Engine {
+    /// The MaZda 2D set.
+    Mazda(Box<dlr_mazda::MazdaSettings>),
+    /// IBSI or PyRadiomics naming over the IBSI engine.
+    Radiomics(Box<dlr_radiomics::Settings>),
+}
+
+/// The settings the IBSI preset uses when no file is given: all IBSI families, 32 fixed bins,
+/// 2D aggregation (ultrasound images are 2D).
+pub fn ibsi_2d_default() -> dlr_radiomics::Settings {
+    let mut s = dlr_radiomics::Settings::ibsi_digital_phantom();
+    s.discretisation = dlr_radiomics::Discretisation::FixedBinNumber { bins: 32 };
+    s.ivh_discretisation = dlr_radiomics::Discretisation::FixedBinNumber { bins: 32 };
+    s.aggregations = vec![dlr_radiomics::Aggregation::TwoD];
+    s
+}
+
+impl Engine {
+    /// Builds the engine of a preset, with settings from a TOML file when given.
+    pub fn from_preset(preset: Preset, settings: Option<&Path>) -> Result<Self> {
+        let text = match settings {
+            Some(p) => Some(std::fs::read_to_string(p).map_err(|source| PipelineError::Io {
+                path: p.to_path_buf(),
+                source,
+            })?),
+            None => None,
+        };
+        let bad = |e: String| PipelineError::Config {
+            file: settings.map(Path::to_path_buf).unwrap_or_default(),
+            message: e,
+        };
+        Ok(match preset {
+            Preset::Mazda => {
+                let s: dlr_mazda::MazdaSettings = match &text {
+                    Some(t) => toml::from_str(t).map_err(|e| bad(e.to_string()))?,
+                    None => dlr_mazda::MazdaSettings::default(),
+                };
+                s.validate().map_err(|e| bad(e.to_string()))?;
+                Engine::Mazda(Box::new(s))
+            }
+            Preset::Ibsi | Preset::Pyradiomics => {
+                let s = match &text {
+                    Some(t) => dlr_radiomics::Settings::from_toml_str(t).map_err(|e| bad(e.to_string()))?,
+                    None if preset == Preset::Ibsi => ibsi_2d_default(),
+                    None => dlr_radiomics::Settings::pyradiomics_default(),
+                };
+                Engine::Radiomics(Box::new(s))
+            }
+        })
+    }
+
+    /// A stable description of the settings (used in cache keys and provenance).
+    pub fn describe(&self) -> String {
+        match self {
+            Engine::Mazda(s) => format!("mazda {s:?}"),
+            Engine::Radiomics(s) => format!("radiomics {s:?}"),
+        }
+    }
+
+    /// Features of one ROI (bare names).
+    pub fn extract(&self, image: &Image, mask: &Mask) -> Result<Vec<FeatureValue>> {
+        match self {
+            Engine::Mazda(s) => dlr_mazda::extract(image, mask, s).map_err(|e| PipelineError::Data(e.to_string())),
+            Engine::Radiomics(s) => dlr_radiomics::extract(image, mask, s).map_err(|e| PipelineError::Data(e.to_string())),
+        }
+    }
+}
+
+/// One ROI to extract: its key and its files.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RoiJob {
+    /// The ROI.
+    pub key: RoiKey,
+    /// Image file.
+    pub image: PathBuf,
+    /// Mask files; their union is the ROI.
+    pub masks: Vec<PathBuf>,
+}
+
+/// A ROI that could not be processed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RoiFailure {
+    /// The ROI.
+    pub key: RoiKey,
+    /// The image file.
+    pub image: PathBuf,
+    /// Why it failed.
+    pub reason: String,
+}
+
+/// Result of running the engine over many ROIs.
+#[derive(Debug, Clone, Default)]
+pub struct ExtractOutcome {
+    /// Features of the ROIs that worked, in job order.
+    pub rois: Vec<RoiFeatures>,
+    /// ROIs that failed, with reasons.
+    pub failures: Vec<RoiFailure>,
+    /// How many ROIs came from the cache.
+    pub cached: usize,
+    /// SHA-256 of each input file (image and masks), for provenance.
+    pub input_hashes: Vec<(PathBuf, String)>,
+}
+
+/// Reads an image and the union of its masks.
+pub fn load_roi(image: &Path, masks: &[PathBuf]) -> Result<(Image, Mask)> {
+    let img = dlr_image::read_image(image)?;
+    let mut mask: Option<Mask> = None;
+    for m in masks {
+        let mk = dlr_image::read_mask(m, &dlr_image::MaskOptions::default())?;
+        mk.check_matches(&img)?;
+        mask = Some(match mask {
+            Some(prev) => prev.union(&mk)?,
+            None => mk,
+        });
+    }
+    let mut mask = mask.ok_or_else(|| PipelineError::Data(format!("{}: no mask given", image.display())))?;
+    mask.spacing = img.spacing;
+    mask.origin = img.origin;
+    Ok((img, mask))
+}
+
+fn file_hash(p: &Path) -> std::result::Result<String, String> {
+    use sha2::{Digest, Sha256};
+    std::fs::read(p)
+        .map(|b| hex::encode(Sha256::digest(&b)))
+        .map_err(|e| format!("cannot read {}: {e}", p.display()))
+}
+
+/// Runs `engine` over `jobs` in parallel. With a cache, ROIs whose image, masks and settings
+/// are unchanged are not recomputed. Failures are collected, never fatal.
+pub fn extract_all(engine: &Engine, jobs: &[RoiJob], cache: Option<&StageCache>, progress: bool) -> ExtractOutcome {
+    let settings = engine.describe();
+    let bar = if progress {
+        let b = ProgressBar::new(jobs.len() as u64);
+        b.set_style(
+            ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} ROIs {elapsed_precise} eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        b.set_prefix("radiomics");
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    enum One {
+        Done(RoiFeatures, bool, Vec<(PathBuf, String)>),
+        Failed(RoiFailure),
+    }
+    let results: Vec<One> = jobs
+        .par_iter()
+        .map(|job| {
+            let fail = |reason: String| {
+                One::Failed(RoiFailure {
+                    key: job.key.clone(),
+                    image: job.image.clone(),
+                    reason,
+                })
+            };
+            let mut hashes = Vec::new();
+            for p in std::iter::once(&job.image).chain(&job.masks) {
+                match file_hash(p) {
+                    Ok(h) => hashes.push((p.clone(), h)),
+                    Err(e) => {
+                        bar.inc(1);
+                        return fail(e);
+                    }
+                }
+            }
+            let hs: Vec<&str> = hashes.iter().map(|(_, h)| h.as_str()).collect();
+            let key = StageCache::key("roi-features", &settings, &hs);
+            if let Some(c) = cache {
+                if let Some(features) = c.get::<Vec<FeatureValue>>("roi-features", &key) {
+                    bar.inc(1);
+                    return One::Done(RoiFeatures { key: job.key.clone(), features }, true, hashes);
+                }
+            }
+            let r = load_roi(&job.image, &job.masks).and_then(|(img, mask)| {
+                if mask.count() == 0 {
+                    return Err(PipelineError::Data("the ROI is empty (mask has no non-zero pixel)".into()));
+                }
+                engine.extract(&img, &mask)
+            });
+            bar.inc(1);
+            match r {
+                Ok(features) => {
+                    if let Some(c) = cache {
+                        // A cache write failure only costs a recomputation next time.
+                        let _ = c.put("roi-features", &key, &features);
+                    }
+                    One::Done(RoiFeatures { key: job.key.clone(), features }, false, hashes)
+                }
+                Err(e) => fail(e.to_string()),
+            }
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut out = ExtractOutcome::default();
+    for r in results {
+        match r {
+            One::Done(f, cached, hashes) => {
+                out.cached += usize::from(cached);
+                out.input_hashes.extend(hashes);
+                out.rois.push(f);
+            }
+            One::Failed(f) => out.failures.push(f),
+        }
+    }
+    out.input_hashes.sort();
+    out.input_hashes.dedup();
+    out
+}
+
+/// A digest of all input hashes (for record.json and the model bundle).
+pub fn inputs_digest(hashes: &[(PathBuf, String)]) -> String {
+    let parts: Vec<&str> = hashes.iter().map(|(_, h)| h.as_str()).collect();
+    hash_parts(&parts)
+}
+
+/// Provenance written beside every feature table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExtractProvenance {
+    /// `dlr` version.
+    pub tool_version: String,
+    /// Preset name.
+    pub preset: String,
+    /// Full settings of the engine.
+    pub settings: String,
+    /// Settings file, when one was given.
+    pub settings_file: Option<PathBuf>,
+    /// Manifest read.
+    pub manifest: PathBuf,
+    /// SHA-256 of every image and mask file.
+    pub input_hashes: Vec<(PathBuf, String)>,
+    /// IBSI codes of the features that have one (bare feature name → code).
+    pub ibsi_codes: Vec<(String, String)>,
+    /// ROIs that failed and were left out.
+    pub failures: Vec<RoiFailure>,
+    /// ROIs extracted / taken from the cache.
+    pub extracted: usize,
+    /// ROIs served from the cache.
+    pub cached: usize,
+}
+
+/// Builds the jobs of a manifest (one per row), keyed by patient, phase and reader.
+pub fn jobs_from_manifest(manifest: &dlr_study::Manifest) -> Vec<RoiJob> {
+    manifest
+        .entries
+        .iter()
+        .map(|e| RoiJob {
+            key: RoiKey {
+                patient: e.patient_id.clone(),
+                phase: e.phase.clone(),
+                reader: if e.reader.is_empty() { "1".into() } else { e.reader.clone() },
+            },
+            image: e.image.clone(),
+            masks: e.all_masks().cloned().collect(),
+        })
+        .collect()
+}
+
+/// `dlr extract --manifest`: features of every ROI, one row per patient and reader with
+/// phase-prefixed columns, written to `out` (CSV) with `<out>.provenance.json` beside it.
+pub fn extract_manifest(
+    manifest_path: &Path,
+    columns: &dlr_study::ManifestColumns,
+    preset: Preset,
+    settings_file: Option<&Path>,
+    out: &Path,
+    progress: bool,
+) -> Result<ExtractProvenance> {
+    let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if ext != "csv" {
+        return Err(PipelineError::Unsupported(format!(
+            "output {}: only .csv tables are written (Parquet output is not built); use a .csv name",
+            out.display()
+        )));
+    }
+    let engine = Engine::from_preset(preset, settings_file)?;
+    let manifest =
+        dlr_study::read_manifest(manifest_path, columns).map_err(|e| PipelineError::Data(e.to_string()))?;
+    let jobs = jobs_from_manifest(&manifest);
+    let outcome = extract_all(&engine, &jobs, None, progress);
+    // Wide table: one row per (patient, reader).
+    let mut phases: Vec<String> = Vec::new();
+    let mut readers: Vec<String> = Vec::new();
+    let mut patients: Vec<String> = Vec::new();
+    for j in &jobs {
+        if !phases.contains(&j.key.phase) {
+            phases.push(j.key.phase.clone());
+        }
+        if !readers.contains(&j.key.reader) {
+            readers.push(j.key.reader.clone());
+        }
+        if !patients.contains(&j.key.patient) {
+            patients.push(j.key.patient.clone());
+        }
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| PipelineError::Data(format!("{}: {e}", out.display()));
+    let mut header_written = false;
+    for reader in &readers {
+        let table = crate::table::assemble(&outcome.rois, &patients, &phases, reader);
+        if !header_written {
+            let mut h = vec!["patient_id".to_string(), "reader".to_string()];
+            h.extend(table.columns.iter().cloned());
+            w.write_record(&h).map_err(csv_err)?;
+            header_written = true;
+        }
+        for (i, p) in table.rows.iter().enumerate() {
+            let has_any = outcome.rois.iter().any(|r| &r.key.patient == p && &r.key.reader == reader);
+            if !has_any {
+                continue;
+            }
+            let mut rec = vec![p.clone(), reader.clone()];
+            rec.extend(table.row(i).iter().map(|v| crate::table::format_value(*v)));
+            w.write_record(&rec).map_err(csv_err)?;
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| PipelineError::Data(e.to_string()))?;
+    crate::store::write_atomic(out, &bytes)?;
+    let mut codes: Vec<(String, String)> = outcome
+        .rois
+        .first()
+        .map(|r| {
+            r.features
+                .iter()
+                .filter_map(|f| f.ibsi_code.clone().map(|c| (f.name.clone(), c)))
+                .collect()
+        })
+        .unwrap_or_default();
+    codes.dedup();
+    let prov = ExtractProvenance {
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        preset: preset.as_str().into(),
+        settings: engine.describe(),
+        settings_file: settings_file.map(Path::to_path_buf),
+        manifest: manifest_path.to_path_buf(),
+        input_hashes: outcome.input_hashes.clone(),
+        ibsi_codes: codes,
+        failures: outcome.failures.clone(),
+        extracted: outcome.rois.len(),
+        cached: outcome.cached,
+    };
+    let mut prov_path = out.as_os_str().to_owned();
+    prov_path.push(".provenance.json");
+    crate::store::write_json(Path::new(&prov_path), &prov)?;
+    Ok(prov)
+}
