@@ -327,6 +327,33 @@ nib.save(m1, os.path.join(OUT, "method1.nii"))
 expected["method1.nii"] = dict(values=[float(v) for v in np.asarray(nib.load(os.path.join(OUT, "method1.nii")).dataobj).ravel(order="F")],
                                dims=[2, 3, 2])
 
+# 16b. A CT-like series of 4 single-frame slices, coronal orientation (normal +y), file names not
+#      in slice order, per-slice rescale intercepts.
+from pydicom.uid import CTImageStorage
+sdir = os.path.join(OUT, "series_ct")
+os.makedirs(sdir, exist_ok=True)
+series_uid = generate_uid(entropy_srcs=["dlr-series"])
+ys = [10.0, 12.5, 15.0, 17.5]
+names = ["c.dcm", "a.dcm", "d.dcm", "b.dcm"]
+vols = []
+for k, (y, name) in enumerate(zip(ys, names)):
+    a = rng.integers(0, 3000, size=(2, 3), dtype=np.uint16)
+    ds = base(ExplicitVRLittleEndian, CTImageStorage)
+    ds.Modality = "CT"
+    ds.SeriesInstanceUID = series_uid
+    ds.InstanceNumber = k + 1
+    mono(ds, a, 16, 12, False)
+    ds.RescaleSlope = "1"
+    ds.RescaleIntercept = str(-1024 - 10 * k)
+    ds.PixelSpacing = [0.8, 0.7]
+    ds.ImageOrientationPatient = [1, 0, 0, 0, 0, -1]
+    ds.ImagePositionPatient = [-5.0, y, 20.0]
+    ds.save_as(os.path.join(sdir, name), enforce_file_format=True)
+    vols.append(a.astype(np.float64) - 1024 - 10 * k)
+expected["series_ct"] = dict(values=[float(v) for v in np.stack(vols).ravel()], dims=[3, 2, 4],
+                             spacing=[0.7, 0.8, 2.5], origin=[-5.0, 10.0, 20.0],
+                             direction=[1, 0, 0, 0, 0, 1, 0, -1, 0])
+
 # 17. Geometry as SimpleITK (ITK 5.4) reports it, for the files it reads: the "itk" entries.
 try:
     import SimpleITK as sitk
@@ -339,6 +366,18 @@ if sitk is not None:
         expected[name]["itk"] = dict(spacing=list(im.GetSpacing()), origin=list(im.GetOrigin()),
                                      direction=list(im.GetDirection()),
                                      values=[float(v) for v in sitk.GetArrayFromImage(im).ravel()])
+    rd = sitk.ImageSeriesReader()
+    rd.SetFileNames(rd.GetGDCMSeriesFileNames(sdir))
+    im = rd.Execute()
+    expected["series_ct"]["itk"] = dict(spacing=list(im.GetSpacing()), origin=list(im.GetOrigin()),
+                                        direction=list(im.GetDirection()),
+                                        values=[float(v) for v in sitk.GetArrayFromImage(im).ravel()])
+
+# pynrrd stamps the write time into a comment: drop it so re-running leaves the fixtures unchanged.
+for name in ["detached.nhdr", "ascii_ras.nrrd"]:
+    path = os.path.join(OUT, name)
+    lines = open(path, "rb").read().split(b"\n")
+    open(path, "wb").write(b"\n".join(l for l in lines if not l.startswith(b"# on ")))
 
 with open(os.path.join(OUT, "expected.json"), "w") as fh:
     json.dump(expected, fh, indent=0)

@@ -345,6 +345,28 @@ const DECOMPRESS_HINT: &str = "decompress first, e.g. `gdcmconv --raw in.dcm out
 endian, deflated, JPEG baseline, RLE lossless";
 
 pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Image> {
+    decode_slice(bytes, path, opts).map(|(img, _)| img)
+}
+
+/// What a series reader needs to know about one file besides its pixels.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SliceInfo {
+    /// Series Instance UID (0020,000E).
+    pub(crate) series_uid: Option<String>,
+    /// Instance Number (0020,0013).
+    pub(crate) instance_number: Option<f64>,
+    /// True when Image Position (Patient) was present.
+    pub(crate) has_position: bool,
+    /// Number of frames in the file.
+    pub(crate) frames: usize,
+}
+
+/// Decodes one DICOM file and returns the identifiers a series reader needs.
+pub(crate) fn decode_slice(
+    bytes: &[u8],
+    path: &Path,
+    opts: &ReadOptions,
+) -> Result<(Image, SliceInfo)> {
     let err = |reason: String| ImageError::Decode {
         path: path.to_path_buf(),
         format: FMT.into(),
@@ -428,7 +450,18 @@ pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Im
     };
     let ds = p.dataset(body.len(), false, 0)?;
     let mut notes = vec![format!("transfer syntax {ts} ({})", ts_name(&ts))];
-    decode_pixels(&ds, codec, path, opts, &mut notes)
+    let img = decode_pixels(&ds, codec, path, opts, &mut notes)?;
+    let info = SliceInfo {
+        series_uid: ds.text(tag(0x0020, 0x000E)),
+        instance_number: ds.number(tag(0x0020, 0x0013)),
+        has_position: ds
+            .numbers(tag(0x0020, 0x0032))
+            .is_some_and(|v| v.len() == 3),
+        frames: ds
+            .number(tag(0x0028, 0x0008))
+            .map_or(1, |f| f.max(1.0) as usize),
+    };
+    Ok((img, info))
 }
 
 fn ts_name(ts: &str) -> &'static str {
@@ -994,7 +1027,7 @@ fn geometry(ds: &DataSet<'_>, img: &mut Image, notes: &mut Vec<String>) {
             for i in 0..3 {
                 img.direction[3 * i] = r[i];
                 img.direction[3 * i + 1] = c[i];
-                img.direction[3 * i + 2] = n[i];
+                img.direction[3 * i + 2] = n[i] + 0.0; // no negative zeros
             }
         }
     }

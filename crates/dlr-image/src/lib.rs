@@ -6,7 +6,8 @@
 //! non-zero meaning "inside the ROI".
 //!
 //! Readers: [`read_image`] / [`read_image_with`] (PNG, JPEG, BMP, TIFF, DICOM, NIfTI, NRRD; format
-//! by extension, then magic bytes), [`read_labels`], [`read_mask`], [`read_masks`],
+//! by extension, then magic bytes; a folder is read as a DICOM series with
+//! [`read_dicom_series`]), [`read_labels`], [`read_mask`], [`read_masks`],
 //! [`read_mask_union`], and [`read_bytes`] for in-memory files. Geometry is reported in the
 //! ITK/SimpleITK convention (LPS world coordinates, `direction` row-major with column `c` the
 //! unit vector of voxel axis `c`); the voxel grid is always kept as stored. What a reader did
@@ -30,6 +31,7 @@ mod nrrd;
 mod raster;
 mod read;
 mod sample;
+mod series;
 mod types;
 
 pub use colour::{ColourMode, LUMA_WEIGHTS};
@@ -41,4 +43,5 @@ pub use read::{
     read_mask, read_mask_union, read_masks, MaskOptions, ReadOptions,
 };
 pub use sample::MAX_VOXELS;
+pub use series::read_dicom_series;
 pub use types::{Image, ImageMeta, Mask, IDENTITY_DIRECTION};

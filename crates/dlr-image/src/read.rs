@@ -32,8 +32,12 @@ pub fn read_image(path: &Path) -> Result<Image> {
     read_image_with(path, &ReadOptions::default())
 }
 
-/// Reads an image with the given options.
+/// Reads an image with the given options; a folder is read as a DICOM series
+/// ([`crate::read_dicom_series`]).
 pub fn read_image_with(path: &Path, opts: &ReadOptions) -> Result<Image> {
+    if path.is_dir() {
+        return crate::series::read_dicom_series(path, opts);
+    }
     let format = detect_format(path)?;
     let bytes = std::fs::read(path).map_err(|source| ImageError::Io {
         path: path.to_path_buf(),

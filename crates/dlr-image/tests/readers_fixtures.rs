@@ -373,3 +373,38 @@ fn geometry_and_values_agree_with_simpleitk() {
     }
     assert!(n >= 7, "expected.json has {n} ITK entries");
 }
+
+#[test]
+fn dicom_series_folder_ordered_by_position() {
+    // File names are not in slice order; positions run along +y (coronal slices).
+    let img = check("series_ct", "values", &DEF, 0.0);
+    check_geometry(&img, "series_ct", 1e-9);
+    assert!(img.meta.notes.iter().any(|n| n.contains("4 slices")));
+    let s2 = read_image_with(
+        &data("series_ct"),
+        &ReadOptions {
+            frame: Some(2),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(s2.data(), img.slice_z(2).unwrap().data());
+    // A missing slice (a.dcm, the 2nd position) leaves a gap: clear error, not a silent spacing.
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["b.dcm", "c.dcm", "d.dcm"] {
+        std::fs::copy(data("series_ct").join(name), tmp.path().join(name)).unwrap();
+    }
+    std::fs::write(tmp.path().join("notes.txt"), b"not DICOM, skipped").unwrap();
+    let e = dlr_image::read_dicom_series(tmp.path(), &DEF)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not uniform"), "{e}");
+    // A multi-frame file does not belong in a series folder.
+    std::fs::copy(data("cine_frame_time.dcm"), tmp.path().join("x.dcm")).unwrap();
+    assert!(read_image(tmp.path()).is_err());
+    let empty = tempfile::tempdir().unwrap();
+    assert!(read_image(empty.path())
+        .unwrap_err()
+        .to_string()
+        .contains("no DICOM files"));
+}
