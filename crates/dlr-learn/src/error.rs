@@ -71,11 +71,22 @@ pub enum LearnError {
 
 impl LearnError {
     /// Shorthand for [`LearnError::InvalidParam`].
-    pub fn param(name: &'static str, value: impl std::fmt::Display, reason: impl Into<String>) -> Self {
-        LearnError::InvalidParam { name, value: value.to_string(), reason: reason.into() }
+    pub fn param(
+        name: &'static str,
+        value: impl std::fmt::Display,
+        reason: impl Into<String>,
+    ) -> Self {
+        LearnError::InvalidParam {
+            name,
+            value: value.to_string(),
+            reason: reason.into(),
+        }
     }
     /// Shorthand for [`LearnError::InvalidData`].
     pub fn data(context: impl Into<String>, reason: impl Into<String>) -> Self {
-        LearnError::InvalidData { context: context.into(), reason: reason.into() }
+        LearnError::InvalidData {
+            context: context.into(),
+            reason: reason.into(),
+        }
     }
 }

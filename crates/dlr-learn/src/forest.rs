@@ -29,7 +29,12 @@ pub struct RandomForestParams {
 
 impl Default for RandomForestParams {
     fn default() -> Self {
-        Self { n_trees: 500, mtry: None, min_node_size: 1, seed: 1 }
+        Self {
+            n_trees: 500,
+            mtry: None,
+            min_node_size: 1,
+            seed: 1,
+        }
     }
 }
 
@@ -72,8 +77,15 @@ pub struct RandomForest {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Node {
-    Split { feature: usize, threshold: f64, left: usize, right: usize },
-    Leaf { vote: f64 },
+    Split {
+        feature: usize,
+        threshold: f64,
+        left: usize,
+        right: usize,
+    },
+    Leaf {
+        vote: f64,
+    },
 }
 
 /// One fitted tree.
@@ -88,7 +100,18 @@ impl Tree {
         loop {
             match &self.nodes[k] {
                 Node::Leaf { vote } => return *vote,
-                Node::Split { feature, threshold, left, right } => k = if row[*feature] <= *threshold { *left } else { *right },
+                Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                } => {
+                    k = if row[*feature] <= *threshold {
+                        *left
+                    } else {
+                        *right
+                    }
+                }
             }
         }
     }
@@ -132,7 +155,14 @@ fn gini_split(xs: &mut [(f64, bool)], n_pos: usize) -> Option<(f64, f64)> {
     best
 }
 
-fn grow_tree(x: &Matrix, y: &[bool], rows: Vec<usize>, mtry: usize, min_node: usize, rng: &mut ChaCha8Rng) -> Tree {
+fn grow_tree(
+    x: &Matrix,
+    y: &[bool],
+    rows: Vec<usize>,
+    mtry: usize,
+    min_node: usize,
+    rng: &mut ChaCha8Rng,
+) -> Tree {
     let p = x.n_cols();
     let mut nodes = Vec::new();
     let mut stack: Vec<(usize, Vec<usize>)> = Vec::new();
@@ -168,12 +198,18 @@ fn grow_tree(x: &Matrix, y: &[bool], rows: Vec<usize>, mtry: usize, min_node: us
         match best {
             None => nodes[id] = Node::Leaf { vote: leaf_vote },
             Some((feature, threshold, _)) => {
-                let (l, r): (Vec<usize>, Vec<usize>) = idx.iter().partition(|&&i| x.get(i, feature) <= threshold);
+                let (l, r): (Vec<usize>, Vec<usize>) =
+                    idx.iter().partition(|&&i| x.get(i, feature) <= threshold);
                 let left = nodes.len();
                 nodes.push(Node::Leaf { vote: 0.0 });
                 let right = nodes.len();
                 nodes.push(Node::Leaf { vote: 0.0 });
-                nodes[id] = Node::Split { feature, threshold, left, right };
+                nodes[id] = Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                };
                 stack.push((right, r));
                 stack.push((left, l));
             }
@@ -191,9 +227,16 @@ impl Fit for RandomForest {
             return Err(LearnError::data("RandomForest::fit", "no features"));
         }
         let p = x.n_cols();
-        let mtry = self.params.mtry.unwrap_or(((p as f64).sqrt().floor() as usize).max(1));
+        let mtry = self
+            .params
+            .mtry
+            .unwrap_or(((p as f64).sqrt().floor() as usize).max(1));
         if mtry > p {
-            return Err(LearnError::param("mtry", mtry, format!("exceeds the {p} features")));
+            return Err(LearnError::param(
+                "mtry",
+                mtry,
+                format!("exceeds the {p} features"),
+            ));
         }
         let n = x.n_rows();
         let seed = self.params.seed;
@@ -229,16 +272,32 @@ impl Fit for RandomForest {
                 wrong += usize::from(pred != y[i]);
             }
         }
-        let oob_error = if counted > 0 { wrong as f64 / counted as f64 } else { f64::NAN };
-        Ok(RandomForestFit { names: x.names().to_vec(), trees: grown.into_iter().map(|(t, _)| t).collect(), oob_error, mtry })
+        let oob_error = if counted > 0 {
+            wrong as f64 / counted as f64
+        } else {
+            f64::NAN
+        };
+        Ok(RandomForestFit {
+            names: x.names().to_vec(),
+            trees: grown.into_iter().map(|(t, _)| t).collect(),
+            oob_error,
+            mtry,
+        })
     }
 }
 
 impl PredictProba for RandomForestFit {
     fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>> {
-        let x = if x.names() == self.names.as_slice() { x.clone() } else { x.select_named(&self.names)? };
+        let x = if x.names() == self.names.as_slice() {
+            x.clone()
+        } else {
+            x.select_named(&self.names)?
+        };
         let nt = self.trees.len() as f64;
-        Ok((0..x.n_rows()).into_par_iter().map(|i| self.trees.iter().map(|t| t.vote(x.row(i))).sum::<f64>() / nt).collect())
+        Ok((0..x.n_rows())
+            .into_par_iter()
+            .map(|i| self.trees.iter().map(|t| t.vote(x.row(i))).sum::<f64>() / nt)
+            .collect())
     }
 }
 

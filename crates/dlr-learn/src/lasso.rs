@@ -50,13 +50,24 @@ impl LassoPath {
     pub fn linear_predictor(&self, x: &Matrix, l: usize) -> Result<Vec<f64>> {
         let p = self.beta.first().map_or(0, |b| b.len());
         if x.n_cols() != p {
-            return Err(LearnError::Shape { context: "LassoPath::linear_predictor columns".into(), expected: p, got: x.n_cols() });
+            return Err(LearnError::Shape {
+                context: "LassoPath::linear_predictor columns".into(),
+                expected: p,
+                got: x.n_cols(),
+            });
         }
         let (a0, b) = match (self.a0.get(l), self.beta.get(l)) {
             (Some(a), Some(b)) => (*a, b),
-            _ => return Err(LearnError::Usage(format!("lambda index {l} outside the path of {} values", self.lambda.len()))),
+            _ => {
+                return Err(LearnError::Usage(format!(
+                    "lambda index {l} outside the path of {} values",
+                    self.lambda.len()
+                )))
+            }
         };
-        Ok((0..x.n_rows()).map(|i| a0 + x.row(i).iter().zip(b).map(|(v, c)| v * c).sum::<f64>()).collect())
+        Ok((0..x.n_rows())
+            .map(|i| a0 + x.row(i).iter().zip(b).map(|(v, c)| v * c).sum::<f64>())
+            .collect())
     }
 }
 
@@ -78,11 +89,21 @@ pub enum LambdaSpec {
 /// Fits glmnet's binomial LASSO path on `x` (rows = observations) with 0/1 labels `y`.
 ///
 /// `thresh` is glmnet's convergence threshold (default 1e-7), `max_passes` its `maxit`.
-pub fn lasso_path(x: &Matrix, y: &[bool], spec: &LambdaSpec, thresh: f64, max_passes: usize) -> Result<LassoPath> {
+pub fn lasso_path(
+    x: &Matrix,
+    y: &[bool],
+    spec: &LambdaSpec,
+    thresh: f64,
+    max_passes: usize,
+) -> Result<LassoPath> {
     check_labels(x, y, "lasso_path")?;
     x.check_finite("lasso_path")?;
     if !(thresh > 0.0 && thresh.is_finite()) {
-        return Err(LearnError::param("thresh", thresh, "must be a positive finite number"));
+        return Err(LearnError::param(
+            "thresh",
+            thresh,
+            "must be a positive finite number",
+        ));
     }
     let cols = x.columns();
     let yf: Vec<f64> = y.iter().map(|&b| if b { 1.0 } else { 0.0 }).collect();
@@ -94,37 +115,69 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// glmnet `lognet2n` for alpha = 1, unit penalty factors, no box constraints, no offset.
-fn lognet(cols: &[Vec<f64>], y: &[f64], spec: &LambdaSpec, thresh: f64, maxit: usize) -> Result<LassoPath> {
+fn lognet(
+    cols: &[Vec<f64>],
+    y: &[f64],
+    spec: &LambdaSpec,
+    thresh: f64,
+    maxit: usize,
+) -> Result<LassoPath> {
     let no = y.len();
     let ni = cols.len();
     if no < 2 {
-        return Err(LearnError::data("lasso_path", format!("need at least 2 rows, got {no}")));
+        return Err(LearnError::data(
+            "lasso_path",
+            format!("need at least 2 rows, got {no}"),
+        ));
     }
     let w = 1.0 / no as f64;
     // centre (intercept present, no scaling: standardize = FALSE)
     let xm: Vec<f64> = cols.iter().map(|c| c.iter().sum::<f64>() * w).collect();
-    let x: Vec<Vec<f64>> = cols.iter().zip(&xm).map(|(c, m)| c.iter().map(|v| v - m).collect()).collect();
+    let x: Vec<Vec<f64>> = cols
+        .iter()
+        .zip(&xm)
+        .map(|(c, m)| c.iter().map(|v| v - m).collect())
+        .collect();
     let ju: Vec<bool> = cols.iter().map(|c| c.iter().any(|v| *v != c[0])).collect();
     if !ju.iter().any(|&b| b) {
-        return Err(LearnError::data("lasso_path", "all predictors are constant"));
+        return Err(LearnError::data(
+            "lasso_path",
+            "all predictors are constant",
+        ));
     }
     let (nlam, flmin, ulam) = match spec {
         LambdaSpec::Auto { n_lambda, ratio } => {
             if *n_lambda < 3 {
-                return Err(LearnError::param("n_lambda", n_lambda, "need at least 3 lambda values"));
+                return Err(LearnError::param(
+                    "n_lambda",
+                    n_lambda,
+                    "need at least 3 lambda values",
+                ));
             }
             let r = ratio.unwrap_or(if no > ni { 1e-4 } else { 1e-2 });
             if !(r > 0.0 && r < 1.0) {
-                return Err(LearnError::param("lambda_min_ratio", r, "must lie in (0, 1)"));
+                return Err(LearnError::param(
+                    "lambda_min_ratio",
+                    r,
+                    "must lie in (0, 1)",
+                ));
             }
             (*n_lambda, r, Vec::new())
         }
         LambdaSpec::User(l) => {
             if l.is_empty() || l.iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
-                return Err(LearnError::param("lambda", format!("{l:?}"), "must be non-empty, finite and non-negative"));
+                return Err(LearnError::param(
+                    "lambda",
+                    format!("{l:?}"),
+                    "must be non-empty, finite and non-negative",
+                ));
             }
             if l.windows(2).any(|p| p[1] > p[0]) {
-                return Err(LearnError::param("lambda", "user sequence", "must be decreasing"));
+                return Err(LearnError::param(
+                    "lambda",
+                    "user sequence",
+                    "must be decreasing",
+                ));
             }
             (l.len(), 1.0, l.clone())
         }
@@ -149,13 +202,19 @@ fn lognet(cols: &[Vec<f64>], y: &[f64], spec: &LambdaSpec, thresh: f64, maxit: u
     let dev1 = -(bz * q0 + (1.0 - q0).ln());
     let dev0 = dev1;
     let mut xv = vec![0.0; ni];
-    let alf = if user { 1.0 } else { EPS_FLMIN.max(flmin).powf(1.0 / (nlam as f64 - 1.0)) };
+    let alf = if user {
+        1.0
+    } else {
+        EPS_FLMIN.max(flmin).powf(1.0 / (nlam as f64 - 1.0))
+    };
     let mut mm = vec![false; ni];
     let mut m: Vec<usize> = Vec::new();
     let mut nlp = 0usize;
     let mnl = MNLAM.min(nlam);
     let shr = thresh * dev0;
-    let mut ga: Vec<f64> = (0..ni).map(|j| if ju[j] { dot(&r, &x[j]).abs() } else { 0.0 }).collect();
+    let mut ga: Vec<f64> = (0..ni)
+        .map(|j| if ju[j] { dot(&r, &x[j]).abs() } else { 0.0 })
+        .collect();
     let mut ixx = vec![false; ni];
     let mut al = 0.0f64;
     let mut out = LassoPath {
@@ -167,8 +226,12 @@ fn lognet(cols: &[Vec<f64>], y: &[f64], spec: &LambdaSpec, thresh: f64, maxit: u
         nzero: Vec::new(),
         passes: 0,
     };
-    let no_conv = |ilm: usize| LearnError::NoConvergence { context: format!("lasso_path (lambda index {ilm})"), iterations: maxit };
+    let no_conv = |ilm: usize| LearnError::NoConvergence {
+        context: format!("lasso_path (lambda index {ilm})"),
+        iterations: maxit,
+    };
 
+    #[allow(clippy::needless_range_loop)] // mirrors glmnet's indexed loop over the path
     for ilm in 0..nlam {
         let mut al0 = al;
         if user {
@@ -216,7 +279,11 @@ fn lognet(cols: &[Vec<f64>], y: &[f64], spec: &LambdaSpec, thresh: f64, maxit: u
                     let gk = dot(&r, &x[k]);
                     let u = gk + xv[k] * bk;
                     let au = u.abs() - al1;
-                    b[k] = if au <= 0.0 { 0.0 } else { au.copysign(u) / xv[k] };
+                    b[k] = if au <= 0.0 {
+                        0.0
+                    } else {
+                        au.copysign(u) / xv[k]
+                    };
                     let d = b[k] - bk;
                     if d.abs() <= 0.0 {
                         continue;
@@ -252,7 +319,11 @@ fn lognet(cols: &[Vec<f64>], y: &[f64], spec: &LambdaSpec, thresh: f64, maxit: u
                         let gk = dot(&r, &x[k]);
                         let u = gk + xv[k] * bk;
                         let au = u.abs() - al1;
-                        b[k] = if au <= 0.0 { 0.0 } else { au.copysign(u) / xv[k] };
+                        b[k] = if au <= 0.0 {
+                            0.0
+                        } else {
+                            au.copysign(u) / xv[k]
+                        };
                         let d = b[k] - bk;
                         if d.abs() <= 0.0 {
                             continue;
@@ -376,7 +447,11 @@ pub fn interpolate_coefficients(path: &LassoPath, s: f64) -> (f64, Vec<f64>) {
     let mut coord = 0.0;
     for i in 0..k - 1 {
         if sfrac >= fr[i] && sfrac <= fr[i + 1] {
-            coord = if fr[i + 1] > fr[i] { i as f64 + (sfrac - fr[i]) / (fr[i + 1] - fr[i]) } else { i as f64 };
+            coord = if fr[i + 1] > fr[i] {
+                i as f64 + (sfrac - fr[i]) / (fr[i + 1] - fr[i])
+            } else {
+                i as f64
+            };
             break;
         }
         coord = (k - 1) as f64;
@@ -388,14 +463,25 @@ pub fn interpolate_coefficients(path: &LassoPath, s: f64) -> (f64, Vec<f64>) {
         left = left.max(coord.floor() as usize);
         right = right.max(coord.ceil() as usize);
     }
-    let mut w = if left == right || (lam[left] - lam[right]).abs() < f64::EPSILON { 1.0 } else { (sfrac - fr[right]) / (fr[left] - fr[right]) };
+    let mut w = if left == right || (lam[left] - lam[right]).abs() < f64::EPSILON {
+        1.0
+    } else {
+        (sfrac - fr[right]) / (fr[left] - fr[right])
+    };
     if !w.is_finite() {
         w = 1.0;
     }
     let a0 = path.a0[left] * w + path.a0[right] * (1.0 - w);
-    let beta = path.beta[left].iter().zip(&path.beta[right]).map(|(a, b)| a * w + b * (1.0 - w)).collect();
+    let beta = path.beta[left]
+        .iter()
+        .zip(&path.beta[right])
+        .map(|(a, b)| a * w + b * (1.0 - w))
+        .collect();
     (a0, beta)
 }
+
+/// Held-out rows of a fold and their predicted probabilities per lambda.
+type FoldPredictions = (Vec<usize>, Vec<Vec<f64>>);
 
 /// The cross-validation loss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -438,7 +524,16 @@ pub struct LassoCvParams {
 
 impl Default for LassoCvParams {
     fn default() -> Self {
-        Self { n_lambda: 100, lambda_min_ratio: None, thresh: 1e-7, max_passes: 100_000, n_folds: 10, measure: CvMeasure::Deviance, fold_ids: None, seed: 1 }
+        Self {
+            n_lambda: 100,
+            lambda_min_ratio: None,
+            thresh: 1e-7,
+            max_passes: 100_000,
+            n_folds: 10,
+            measure: CvMeasure::Deviance,
+            fold_ids: None,
+            seed: 1,
+        }
     }
 }
 
@@ -486,21 +581,37 @@ impl LassoCvParams {
     /// Validates the parameters (param guard).
     pub fn build(self) -> Result<LassoCv> {
         if self.n_lambda < 3 {
-            return Err(LearnError::param("n_lambda", self.n_lambda, "need at least 3"));
+            return Err(LearnError::param(
+                "n_lambda",
+                self.n_lambda,
+                "need at least 3",
+            ));
         }
         if let Some(r) = self.lambda_min_ratio {
             if !(r > 0.0 && r < 1.0) {
-                return Err(LearnError::param("lambda_min_ratio", r, "must lie in (0, 1)"));
+                return Err(LearnError::param(
+                    "lambda_min_ratio",
+                    r,
+                    "must lie in (0, 1)",
+                ));
             }
         }
         if !(self.thresh > 0.0 && self.thresh < 1.0) {
-            return Err(LearnError::param("thresh", self.thresh, "must lie in (0, 1)"));
+            return Err(LearnError::param(
+                "thresh",
+                self.thresh,
+                "must lie in (0, 1)",
+            ));
         }
         if self.max_passes == 0 {
             return Err(LearnError::param("max_passes", 0, "must be positive"));
         }
         if self.fold_ids.is_none() && self.n_folds < 3 {
-            return Err(LearnError::param("n_folds", self.n_folds, "need at least 3 folds (glmnet's minimum)"));
+            return Err(LearnError::param(
+                "n_folds",
+                self.n_folds,
+                "need at least 3 folds (glmnet's minimum)",
+            ));
         }
         Ok(LassoCv { params: self })
     }
@@ -547,7 +658,11 @@ impl LassoCv {
         let fold_ids = match &p.fold_ids {
             Some(ids) => {
                 if ids.len() != x.n_rows() {
-                    return Err(LearnError::Shape { context: "LassoCv fold_ids".into(), expected: x.n_rows(), got: ids.len() });
+                    return Err(LearnError::Shape {
+                        context: "LassoCv fold_ids".into(),
+                        expected: x.n_rows(),
+                        got: ids.len(),
+                    });
                 }
                 ids.clone()
             }
@@ -558,27 +673,39 @@ impl LassoCv {
                         format!("the smaller class has {} members, fewer than the {} folds; use fewer folds", n_pos.min(n_neg), p.n_folds),
                     ));
                 }
-                crate::split::stratified_fold_ids(y, p.n_folds, p.seed)?.into_iter().map(|f| f + 1).collect()
+                crate::split::stratified_fold_ids(y, p.n_folds, p.seed)?
+                    .into_iter()
+                    .map(|f| f + 1)
+                    .collect()
             }
         };
         let mut folds: Vec<usize> = fold_ids.clone();
         folds.sort_unstable();
         folds.dedup();
         if folds.len() < 3 {
-            return Err(LearnError::data("LassoCv::fit", format!("need at least 3 folds, got {}", folds.len())));
+            return Err(LearnError::data(
+                "LassoCv::fit",
+                format!("need at least 3 folds, got {}", folds.len()),
+            ));
         }
-        let spec = LambdaSpec::Auto { n_lambda: p.n_lambda, ratio: p.lambda_min_ratio };
+        let spec = LambdaSpec::Auto {
+            n_lambda: p.n_lambda,
+            ratio: p.lambda_min_ratio,
+        };
         let path = lasso_path(x, y, &spec, p.thresh, p.max_passes)?;
         let nlam = path.lambda.len();
         // fit each fold on the full lambda sequence (parallel, collected in fold order)
-        let fold_preds: Vec<Result<(Vec<usize>, Vec<Vec<f64>>)>> = folds
+        let fold_preds: Vec<Result<FoldPredictions>> = folds
             .par_iter()
             .map(|&f| {
                 let train: Vec<usize> = (0..x.n_rows()).filter(|&i| fold_ids[i] != f).collect();
                 let test: Vec<usize> = (0..x.n_rows()).filter(|&i| fold_ids[i] == f).collect();
                 let ytr: Vec<bool> = train.iter().map(|&i| y[i]).collect();
                 if ytr.iter().all(|&b| b) || ytr.iter().all(|&b| !b) {
-                    return Err(LearnError::data("LassoCv::fit", format!("fold {f}: training part has only one class")));
+                    return Err(LearnError::data(
+                        "LassoCv::fit",
+                        format!("fold {f}: training part has only one class"),
+                    ));
                 }
                 // glmnet (cv.glmnet.raw): each fold computes its own path ("so each call generates
                 // its own lambda sequence"), predictions at the full-data lambdas are linearly
@@ -588,7 +715,16 @@ impl LassoCv {
                 let mut preds = Vec::with_capacity(nlam);
                 for &s in &path.lambda {
                     let (a0, beta) = interpolate_coefficients(&fp, s);
-                    let eta: Vec<f64> = (0..xte.n_rows()).map(|i| a0 + xte.row(i).iter().zip(&beta).map(|(v, c)| v * c).sum::<f64>()).collect();
+                    let eta: Vec<f64> = (0..xte.n_rows())
+                        .map(|i| {
+                            a0 + xte
+                                .row(i)
+                                .iter()
+                                .zip(&beta)
+                                .map(|(v, c)| v * c)
+                                .sum::<f64>()
+                        })
+                        .collect();
                     preds.push(eta.iter().map(|e| 1.0 / (1.0 + (-e).exp())).collect());
                 }
                 Ok((test, preds))
@@ -631,18 +767,35 @@ impl LassoCv {
         let mut cvsd = vec![0.0; nlam];
         for l in 0..nlam {
             let m = fold_vals.iter().map(|(wf, v)| wf * v[l]).sum::<f64>() / wsum;
-            let var = fold_vals.iter().map(|(wf, v)| wf * (v[l] - m).powi(2)).sum::<f64>() / wsum;
+            let var = fold_vals
+                .iter()
+                .map(|(wf, v)| wf * (v[l] - m).powi(2))
+                .sum::<f64>()
+                / wsum;
             cvm[l] = m;
             cvsd[l] = (var / (k - 1.0)).sqrt();
         }
-        let sign = if p.measure == CvMeasure::Auc { -1.0 } else { 1.0 };
+        let sign = if p.measure == CvMeasure::Auc {
+            -1.0
+        } else {
+            1.0
+        };
         let loss: Vec<f64> = cvm.iter().map(|v| sign * v).collect();
         let best = loss.iter().cloned().fold(f64::INFINITY, f64::min);
         // lambda decreasing: the first index attaining the minimum is the largest lambda
         let index_min = loss.iter().position(|v| *v <= best).unwrap_or(0);
         let bound = loss[index_min] + cvsd[index_min];
         let index_1se = loss.iter().position(|v| *v <= bound).unwrap_or(index_min);
-        Ok(LassoCvFit { feature_names: x.names().to_vec(), path, cvm, cvsd, measure: p.measure, index_min, index_1se, fold_ids })
+        Ok(LassoCvFit {
+            feature_names: x.names().to_vec(),
+            path,
+            cvm,
+            cvsd,
+            measure: p.measure,
+            index_min,
+            index_1se,
+            fold_ids,
+        })
     }
 }
 
@@ -669,20 +822,31 @@ impl LassoCvFit {
     /// Non-zero coefficients at the chosen lambda as (feature name, coefficient), in column order.
     pub fn nonzero(&self, which: LambdaChoice) -> Vec<(String, f64)> {
         let (_, b) = self.coefficients(which);
-        self.feature_names.iter().zip(b).filter(|(_, c)| **c != 0.0).map(|(n, c)| (n.clone(), *c)).collect()
+        self.feature_names
+            .iter()
+            .zip(b)
+            .filter(|(_, c)| **c != 0.0)
+            .map(|(n, c)| (n.clone(), *c))
+            .collect()
     }
 
     /// Linear predictor (the rad-score) for the rows of `x` (same columns as training).
     pub fn linear_predictor(&self, x: &Matrix, which: LambdaChoice) -> Result<Vec<f64>> {
         if x.names() != self.feature_names.as_slice() {
-            return Err(LearnError::Usage("LassoCvFit: matrix columns differ from the training columns".into()));
+            return Err(LearnError::Usage(
+                "LassoCvFit: matrix columns differ from the training columns".into(),
+            ));
         }
         self.path.linear_predictor(x, self.index(which))
     }
 
     /// Predicted probability of the positive class.
     pub fn predict_proba(&self, x: &Matrix, which: LambdaChoice) -> Result<Vec<f64>> {
-        Ok(self.linear_predictor(x, which)?.iter().map(|e| 1.0 / (1.0 + (-e).exp())).collect())
+        Ok(self
+            .linear_predictor(x, which)?
+            .iter()
+            .map(|e| 1.0 / (1.0 + (-e).exp()))
+            .collect())
     }
 }
 
@@ -706,7 +870,11 @@ pub struct LassoClassifierFit {
 
 impl crate::estimator::PredictProba for LassoClassifierFit {
     fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>> {
-        let x = if x.names() == self.fit.feature_names.as_slice() { x.clone() } else { x.select_named(&self.fit.feature_names)? };
+        let x = if x.names() == self.fit.feature_names.as_slice() {
+            x.clone()
+        } else {
+            x.select_named(&self.fit.feature_names)?
+        };
         self.fit.predict_proba(&x, self.choice)
     }
 }
@@ -715,7 +883,14 @@ impl crate::estimator::Classifier for LassoClassifier {
     fn name(&self) -> String {
         "lasso".into()
     }
-    fn fit_boxed(&self, x: &Matrix, y: &[bool]) -> Result<Box<dyn crate::estimator::PredictProba + Send + Sync>> {
-        Ok(Box::new(LassoClassifierFit { fit: self.cv.fit(x, y)?, choice: self.choice }))
+    fn fit_boxed(
+        &self,
+        x: &Matrix,
+        y: &[bool],
+    ) -> Result<Box<dyn crate::estimator::PredictProba + Send + Sync>> {
+        Ok(Box::new(LassoClassifierFit {
+            fit: self.cv.fit(x, y)?,
+            choice: self.choice,
+        }))
     }
 }

@@ -24,15 +24,26 @@ pub mod zscore;
 
 pub use error::{LearnError, Result};
 pub use estimator::{Classifier, Fit, PredictProba, Transform};
-pub use lasso::{lasso_path, LassoClassifier, LassoClassifierFit, CvMeasure, LambdaChoice, LambdaSpec, LassoCv, LassoCvFit, LassoCvParams, LassoPath};
-pub use matrix::Matrix;
-pub use zscore::{ZScore, ZScoreFit};
-pub use logistic::{ClinicalFit, ClinicalModel, CoefRow, LogisticFit, LogisticParams, LogisticRegression};
-pub use radscore::RadScore;
-pub use selection::{ChainFit, CorrelationFilter, CorrelationMethod, FilterOutcome, IccFilter, MannWhitneyFilter, SelectionChain, SelectionStep, StepRecord};
-pub use stats::IccForm;
-pub use split::{kfold, repeated_kfold, stratified_split, Fold};
-pub use validate::{bootstrap_optimism, cross_validate, holdout, nested_cv, AucCi, CvResult, HoldoutResult, OptimismResult, Pipeline, PipelineFit, SelectionScope};
-pub use svm::{Kernel, Svm, SvmFit, SvmParams};
 pub use forest::{RandomForest, RandomForestFit, RandomForestParams};
+pub use lasso::{
+    lasso_path, CvMeasure, LambdaChoice, LambdaSpec, LassoClassifier, LassoClassifierFit, LassoCv,
+    LassoCvFit, LassoCvParams, LassoPath,
+};
+pub use logistic::{
+    ClinicalFit, ClinicalModel, CoefRow, LogisticFit, LogisticParams, LogisticRegression,
+};
+pub use matrix::Matrix;
+pub use radscore::RadScore;
+pub use selection::{
+    ChainFit, CorrelationFilter, CorrelationMethod, FilterOutcome, IccFilter, MannWhitneyFilter,
+    SelectionChain, SelectionStep, StepRecord,
+};
+pub use split::{kfold, repeated_kfold, stratified_split, Fold};
 pub use stacking::{Stacking, StackingFit, StackingMember};
+pub use stats::IccForm;
+pub use svm::{Kernel, Svm, SvmFit, SvmParams};
+pub use validate::{
+    bootstrap_optimism, cross_validate, holdout, nested_cv, AucCi, CvResult, HoldoutResult,
+    OptimismResult, Pipeline, PipelineFit, SelectionScope,
+};
+pub use zscore::{ZScore, ZScoreFit};

@@ -25,7 +25,13 @@ pub struct LogisticParams {
 
 impl Default for LogisticParams {
     fn default() -> Self {
-        Self { epsilon: 1e-14, max_iter: 100, separation_eta: 25.0, separation_std_coef: 10.0, level: 0.95 }
+        Self {
+            epsilon: 1e-14,
+            max_iter: 100,
+            separation_eta: 25.0,
+            separation_std_coef: 10.0,
+            level: 0.95,
+        }
     }
 }
 
@@ -43,13 +49,21 @@ impl LogisticParams {
     /// Validates the parameters.
     pub fn build(self) -> Result<LogisticRegression> {
         if !(self.epsilon > 0.0 && self.epsilon < 1.0) {
-            return Err(LearnError::param("epsilon", self.epsilon, "must lie in (0, 1)"));
+            return Err(LearnError::param(
+                "epsilon",
+                self.epsilon,
+                "must lie in (0, 1)",
+            ));
         }
         if self.max_iter == 0 {
             return Err(LearnError::param("max_iter", 0, "must be positive"));
         }
-        if !(self.separation_eta > 5.0) {
-            return Err(LearnError::param("separation_eta", self.separation_eta, "must exceed 5"));
+        if self.separation_eta.is_nan() || self.separation_eta <= 5.0 {
+            return Err(LearnError::param(
+                "separation_eta",
+                self.separation_eta,
+                "must exceed 5",
+            ));
         }
         if !(self.level > 0.0 && self.level < 1.0) {
             return Err(LearnError::param("level", self.level, "must lie in (0, 1)"));
@@ -59,15 +73,9 @@ impl LogisticParams {
 }
 
 /// Logistic regression with validated parameters.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogisticRegression {
     params: LogisticParams,
-}
-
-impl Default for LogisticRegression {
-    fn default() -> Self {
-        Self { params: LogisticParams::default() }
-    }
 }
 
 /// One row of the coefficient table.
@@ -123,7 +131,10 @@ impl Fit for LogisticRegression {
         for j in 0..x.n_cols() {
             let c = x.column(j);
             if c.iter().all(|v| *v == c[0]) {
-                return Err(LearnError::data("LogisticRegression::fit", format!("feature {:?} is constant", x.names()[j])));
+                return Err(LearnError::data(
+                    "LogisticRegression::fit",
+                    format!("feature {:?} is constant", x.names()[j]),
+                ));
             }
         }
         let prm = &self.params;
@@ -133,7 +144,16 @@ impl Fit for LogisticRegression {
         let mut mu: Vec<f64> = yf.iter().map(|v| (v + 0.5) / 2.0).collect();
         let mut eta: Vec<f64> = mu.iter().map(|m| (m / (1.0 - m)).ln()).collect();
         let dev_of = |mu: &[f64]| -> f64 {
-            yf.iter().zip(mu).map(|(yi, m)| if *yi == 1.0 { -2.0 * m.ln() } else { -2.0 * (1.0 - m).ln() }).sum()
+            yf.iter()
+                .zip(mu)
+                .map(|(yi, m)| {
+                    if *yi == 1.0 {
+                        -2.0 * m.ln()
+                    } else {
+                        -2.0 * (1.0 - m).ln()
+                    }
+                })
+                .sum()
         };
         let mut dev_old = dev_of(&mu);
         let mut beta = vec![0.0; p];
@@ -182,7 +202,10 @@ impl Fit for LogisticRegression {
             }
             let dev = dev_of(&mu);
             if !dev.is_finite() {
-                return Err(LearnError::NoConvergence { context: "LogisticRegression IRLS (deviance not finite)".into(), iterations: it });
+                return Err(LearnError::NoConvergence {
+                    context: "LogisticRegression IRLS (deviance not finite)".into(),
+                    iterations: it,
+                });
             }
             if (dev - dev_old).abs() / (dev.abs() + 0.1) < prm.epsilon {
                 dev_old = dev;
@@ -195,16 +218,26 @@ impl Fit for LogisticRegression {
         // standardised effect size: |beta_j| · sd(x_j), the log-odds change per SD of x_j
         let (worst, max_std) = (1..p)
             .map(|j| (j, beta[j].abs() * crate::util::mean_sd(&x.column(j - 1)).1))
-            .fold((0, 0.0f64), |acc, (j, v)| if v > acc.1 { (j, v) } else { acc });
+            .fold(
+                (0, 0.0f64),
+                |acc, (j, v)| if v > acc.1 { (j, v) } else { acc },
+            );
         if extreme > 0 && (!converged || max_std > prm.separation_std_coef) {
-            let name = if worst > 0 { x.names()[worst - 1].clone() } else { String::new() };
+            let name = if worst > 0 {
+                x.names()[worst - 1].clone()
+            } else {
+                String::new()
+            };
             return Err(LearnError::Separation {
                 context: "LogisticRegression::fit".into(),
                 detail: format!("{extreme} of {n} fitted probabilities are numerically 0 or 1; {name:?} has a log-odds change of {max_std:.1} per SD"),
             });
         }
         if !converged {
-            return Err(LearnError::NoConvergence { context: "LogisticRegression IRLS".into(), iterations });
+            return Err(LearnError::NoConvergence {
+                context: "LogisticRegression IRLS".into(),
+                iterations,
+            });
         }
         // as R's summary.glm: the covariance is (XᵀWX)⁻¹ of the last IRLS step
         let zq = qnorm(0.5 + prm.level / 2.0);
@@ -228,15 +261,36 @@ impl Fit for LogisticRegression {
             .collect();
         let q0 = n_pos as f64 / n as f64;
         let null_deviance = -2.0 * n as f64 * (q0 * q0.ln() + (1.0 - q0) * (1.0 - q0).ln());
-        Ok(LogisticFit { names: x.names().to_vec(), coef: beta, table, deviance: dev_old, null_deviance, aic: dev_old + 2.0 * p as f64, iterations })
+        Ok(LogisticFit {
+            names: x.names().to_vec(),
+            coef: beta,
+            table,
+            deviance: dev_old,
+            null_deviance,
+            aic: dev_old + 2.0 * p as f64,
+            iterations,
+        })
     }
 }
 
 impl LogisticFit {
     /// Linear predictor for every row of `x` (columns matched by name).
     pub fn linear_predictor(&self, x: &Matrix) -> Result<Vec<f64>> {
-        let x = if x.names() == self.names.as_slice() { x.clone() } else { x.select_named(&self.names)? };
-        Ok((0..x.n_rows()).map(|i| self.coef[0] + x.row(i).iter().zip(&self.coef[1..]).map(|(a, b)| a * b).sum::<f64>()).collect())
+        let x = if x.names() == self.names.as_slice() {
+            x.clone()
+        } else {
+            x.select_named(&self.names)?
+        };
+        Ok((0..x.n_rows())
+            .map(|i| {
+                self.coef[0]
+                    + x.row(i)
+                        .iter()
+                        .zip(&self.coef[1..])
+                        .map(|(a, b)| a * b)
+                        .sum::<f64>()
+            })
+            .collect())
     }
 }
 
@@ -267,7 +321,10 @@ pub struct ClinicalModel {
 
 impl Default for ClinicalModel {
     fn default() -> Self {
-        Self { alpha: 0.05, logistic: LogisticRegression::default() }
+        Self {
+            alpha: 0.05,
+            logistic: LogisticRegression::default(),
+        }
     }
 }
 
@@ -306,10 +363,20 @@ impl Fit for ClinicalModel {
             univariable.push(row);
         }
         if selected.is_empty() {
-            return Err(LearnError::data("ClinicalModel::fit", format!("no clinical variable reached univariable p < {} on the training rows", self.alpha)));
+            return Err(LearnError::data(
+                "ClinicalModel::fit",
+                format!(
+                    "no clinical variable reached univariable p < {} on the training rows",
+                    self.alpha
+                ),
+            ));
         }
         let model = self.logistic.fit(&x.select_named(&selected)?, y)?;
-        Ok(ClinicalFit { univariable, selected, model })
+        Ok(ClinicalFit {
+            univariable,
+            selected,
+            model,
+        })
     }
 }
 

@@ -32,7 +32,12 @@ impl Matrix {
                 got: names.len(),
             });
         }
-        Ok(Self { data, n_rows, n_cols, names })
+        Ok(Self {
+            data,
+            n_rows,
+            n_cols,
+            names,
+        })
     }
 
     /// Builds a matrix from row-major data with names `x1..xp`.
@@ -111,7 +116,10 @@ impl Matrix {
         let mut data = Vec::with_capacity(rows.len() * self.n_cols);
         for &i in rows {
             if i >= self.n_rows {
-                return Err(LearnError::data("Matrix::select_rows", format!("row {i} out of range ({} rows)", self.n_rows)));
+                return Err(LearnError::data(
+                    "Matrix::select_rows",
+                    format!("row {i} out of range ({} rows)", self.n_rows),
+                ));
             }
             data.extend_from_slice(self.row(i));
         }
@@ -121,7 +129,10 @@ impl Matrix {
     /// A new matrix holding the given columns, in the given order.
     pub fn select_columns(&self, cols: &[usize]) -> Result<Self> {
         if let Some(&bad) = cols.iter().find(|&&j| j >= self.n_cols) {
-            return Err(LearnError::data("Matrix::select_columns", format!("column {bad} out of range ({} columns)", self.n_cols)));
+            return Err(LearnError::data(
+                "Matrix::select_columns",
+                format!("column {bad} out of range ({} columns)", self.n_cols),
+            ));
         }
         let mut data = Vec::with_capacity(self.n_rows * cols.len());
         for i in 0..self.n_rows {
@@ -136,7 +147,11 @@ impl Matrix {
     pub fn select_named(&self, names: &[String]) -> Result<Self> {
         let idx = names
             .iter()
-            .map(|n| self.column_index(n).ok_or_else(|| LearnError::Usage(format!("feature {n:?} not found in the matrix"))))
+            .map(|n| {
+                self.column_index(n).ok_or_else(|| {
+                    LearnError::Usage(format!("feature {n:?} not found in the matrix"))
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         self.select_columns(&idx)
     }
@@ -144,7 +159,11 @@ impl Matrix {
     /// Appends the columns of `other` (same number of rows) to the right.
     pub fn hstack(&self, other: &Matrix) -> Result<Self> {
         if other.n_rows != self.n_rows {
-            return Err(LearnError::Shape { context: "Matrix::hstack rows".into(), expected: self.n_rows, got: other.n_rows });
+            return Err(LearnError::Shape {
+                context: "Matrix::hstack rows".into(),
+                expected: self.n_rows,
+                got: other.n_rows,
+            });
         }
         let n_cols = self.n_cols + other.n_cols;
         let mut data = Vec::with_capacity(self.n_rows * n_cols);
@@ -177,12 +196,19 @@ impl Matrix {
 /// Checks that labels match the matrix rows and both classes are present.
 pub(crate) fn check_labels(x: &Matrix, y: &[bool], context: &str) -> Result<(usize, usize)> {
     if y.len() != x.n_rows() {
-        return Err(LearnError::Shape { context: format!("{context}: labels vs rows"), expected: x.n_rows(), got: y.len() });
+        return Err(LearnError::Shape {
+            context: format!("{context}: labels vs rows"),
+            expected: x.n_rows(),
+            got: y.len(),
+        });
     }
     let n_pos = y.iter().filter(|&&b| b).count();
     let n_neg = y.len() - n_pos;
     if n_pos == 0 || n_neg == 0 {
-        return Err(LearnError::data(context, format!("both classes are needed, got {n_pos} positive and {n_neg} negative")));
+        return Err(LearnError::data(
+            context,
+            format!("both classes are needed, got {n_pos} positive and {n_neg} negative"),
+        ));
     }
     Ok((n_pos, n_neg))
 }

@@ -16,7 +16,10 @@ pub struct RadScore {
 impl RadScore {
     /// Takes the coefficients of a LASSO-CV fit at the chosen lambda.
     pub fn from_lasso(fit: &LassoCvFit, which: LambdaChoice) -> Self {
-        Self { intercept: fit.coefficients(which).0, terms: fit.nonzero(which) }
+        Self {
+            intercept: fit.coefficients(which).0,
+            terms: fit.nonzero(which),
+        }
     }
 
     /// The formula as in the paper, e.g. `Rad-score = 0.1234 + 1.5000 × US_Mean − 0.2500 × AP_Perc.50%`.
@@ -33,7 +36,17 @@ impl RadScore {
     pub fn compute(&self, x: &Matrix) -> Result<Vec<f64>> {
         let names: Vec<String> = self.terms.iter().map(|(n, _)| n.clone()).collect();
         let sub = x.select_named(&names)?;
-        Ok((0..sub.n_rows()).map(|i| self.intercept + sub.row(i).iter().zip(&self.terms).map(|(v, (_, c))| v * c).sum::<f64>()).collect())
+        Ok((0..sub.n_rows())
+            .map(|i| {
+                self.intercept
+                    + sub
+                        .row(i)
+                        .iter()
+                        .zip(&self.terms)
+                        .map(|(v, (_, c))| v * c)
+                        .sum::<f64>()
+            })
+            .collect())
     }
 
     /// The rad-score as a one-column matrix named `rad_score`.

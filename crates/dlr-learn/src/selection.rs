@@ -65,7 +65,9 @@ impl CorrelationFilter {
                 let r = match self.method {
                     CorrelationMethod::Pearson => pearson(&cols[i], &cols[j]).abs(),
                     CorrelationMethod::Spearman => spearman(&cols[i], &cols[j]).abs(),
-                    CorrelationMethod::MaxAbs => pearson(&cols[i], &cols[j]).abs().max(spearman(&cols[i], &cols[j]).abs()),
+                    CorrelationMethod::MaxAbs => pearson(&cols[i], &cols[j])
+                        .abs()
+                        .max(spearman(&cols[i], &cols[j]).abs()),
                 };
                 let r = if r.is_nan() { 0.0 } else { r };
                 a[i][j] = r;
@@ -99,15 +101,29 @@ impl CorrelationFilter {
             }
             let (_, i, j) = best;
             let mean_to_others = |f: usize| {
-                let v: Vec<f64> = (0..p).filter(|&k| keep[k] && k != f).map(|k| a[f][k]).collect();
+                let v: Vec<f64> = (0..p)
+                    .filter(|&k| keep[k] && k != f)
+                    .map(|k| a[f][k])
+                    .collect();
                 v.iter().sum::<f64>() / v.len() as f64
             };
-            let d = if mean_to_others(i) > mean_to_others(j) { i } else { j };
+            let d = if mean_to_others(i) > mean_to_others(j) {
+                i
+            } else {
+                j
+            };
             keep[d] = false;
             dropped.push(x.names()[d].clone());
         }
-        let kept = (0..p).filter(|&k| keep[k]).map(|k| x.names()[k].clone()).collect();
-        Ok(FilterOutcome { kept, dropped, statistic: Vec::new() })
+        let kept = (0..p)
+            .filter(|&k| keep[k])
+            .map(|k| x.names()[k].clone())
+            .collect();
+        Ok(FilterOutcome {
+            kept,
+            dropped,
+            statistic: Vec::new(),
+        })
     }
 }
 
@@ -127,7 +143,11 @@ impl MannWhitneyFilter {
         if !(alpha > 0.0 && alpha < 1.0) {
             return Err(LearnError::param("alpha", alpha, "must lie in (0, 1)"));
         }
-        Ok(Self { alpha, fdr, continuity: true })
+        Ok(Self {
+            alpha,
+            fdr,
+            continuity: true,
+        })
     }
 
     /// Turns the 0.5 continuity correction on or off.
@@ -144,8 +164,18 @@ impl MannWhitneyFilter {
         let mut p = Vec::with_capacity(x.n_cols());
         for j in 0..x.n_cols() {
             let c = x.column(j);
-            let pos: Vec<f64> = c.iter().zip(y).filter(|(_, &b)| b).map(|(v, _)| *v).collect();
-            let neg: Vec<f64> = c.iter().zip(y).filter(|(_, &b)| !b).map(|(v, _)| *v).collect();
+            let pos: Vec<f64> = c
+                .iter()
+                .zip(y)
+                .filter(|(_, &b)| b)
+                .map(|(v, _)| *v)
+                .collect();
+            let neg: Vec<f64> = c
+                .iter()
+                .zip(y)
+                .filter(|(_, &b)| !b)
+                .map(|(v, _)| *v)
+                .collect();
             p.push(mann_whitney(&pos, &neg, self.continuity)?.1);
         }
         if self.fdr {
@@ -161,7 +191,11 @@ impl MannWhitneyFilter {
             }
         }
         let statistic = x.names().iter().cloned().zip(p).collect();
-        Ok(FilterOutcome { kept, dropped, statistic })
+        Ok(FilterOutcome {
+            kept,
+            dropped,
+            statistic,
+        })
     }
 }
 
@@ -177,7 +211,11 @@ impl IccFilter {
     /// Builds the filter (`threshold` in (−1, 1)).
     pub fn new(threshold: f64, form: IccForm) -> Result<Self> {
         if !(threshold > -1.0 && threshold < 1.0) {
-            return Err(LearnError::param("threshold", threshold, "must lie in (-1, 1)"));
+            return Err(LearnError::param(
+                "threshold",
+                threshold,
+                "must lie in (-1, 1)",
+            ));
         }
         Ok(Self { threshold, form })
     }
@@ -186,14 +224,24 @@ impl IccFilter {
     /// columns). Features with an undefined ICC (no variance at all) are dropped.
     pub fn select(&self, reader_a: &Matrix, reader_b: &Matrix) -> Result<FilterOutcome> {
         if reader_a.n_rows() != reader_b.n_rows() {
-            return Err(LearnError::Shape { context: "IccFilter readers' rows".into(), expected: reader_a.n_rows(), got: reader_b.n_rows() });
+            return Err(LearnError::Shape {
+                context: "IccFilter readers' rows".into(),
+                expected: reader_a.n_rows(),
+                got: reader_b.n_rows(),
+            });
         }
-        let b = if reader_b.names() == reader_a.names() { reader_b.clone() } else { reader_b.select_named(reader_a.names())? };
+        let b = if reader_b.names() == reader_a.names() {
+            reader_b.clone()
+        } else {
+            reader_b.select_named(reader_a.names())?
+        };
         let mut kept = Vec::new();
         let mut dropped = Vec::new();
         let mut statistic = Vec::new();
         for j in 0..reader_a.n_cols() {
-            let table: Vec<Vec<f64>> = (0..reader_a.n_rows()).map(|i| vec![reader_a.get(i, j), b.get(i, j)]).collect();
+            let table: Vec<Vec<f64>> = (0..reader_a.n_rows())
+                .map(|i| vec![reader_a.get(i, j), b.get(i, j)])
+                .collect();
             let v = icc(&table, self.form)?;
             let name = reader_a.names()[j].clone();
             if v > self.threshold {
@@ -203,7 +251,11 @@ impl IccFilter {
             }
             statistic.push((name, v));
         }
-        Ok(FilterOutcome { kept, dropped, statistic })
+        Ok(FilterOutcome {
+            kept,
+            dropped,
+            statistic,
+        })
     }
 }
 
@@ -219,7 +271,11 @@ pub fn drop_constant(x: &Matrix) -> FilterOutcome {
             kept.push(x.names()[j].clone());
         }
     }
-    FilterOutcome { kept, dropped, statistic: Vec::new() }
+    FilterOutcome {
+        kept,
+        dropped,
+        statistic: Vec::new(),
+    }
 }
 
 /// One step of a [`SelectionChain`].
@@ -294,13 +350,29 @@ pub struct ChainFit {
 impl SelectionChain {
     /// Builds a chain; a LASSO step, if present, must be last, and at most one z-score step.
     pub fn new(steps: Vec<SelectionStep>) -> Result<Self> {
-        if let Some(pos) = steps.iter().position(|s| matches!(s, SelectionStep::Lasso(..))) {
+        if let Some(pos) = steps
+            .iter()
+            .position(|s| matches!(s, SelectionStep::Lasso(..)))
+        {
             if pos + 1 != steps.len() {
-                return Err(LearnError::param("steps", "lasso", "the LASSO step must be the last step"));
+                return Err(LearnError::param(
+                    "steps",
+                    "lasso",
+                    "the LASSO step must be the last step",
+                ));
             }
         }
-        if steps.iter().filter(|s| matches!(s, SelectionStep::ZScore)).count() > 1 {
-            return Err(LearnError::param("steps", "zscore", "at most one z-score step"));
+        if steps
+            .iter()
+            .filter(|s| matches!(s, SelectionStep::ZScore))
+            .count()
+            > 1
+        {
+            return Err(LearnError::param(
+                "steps",
+                "zscore",
+                "at most one z-score step",
+            ));
         }
         Ok(Self { steps })
     }
@@ -314,7 +386,10 @@ impl SelectionChain {
             SelectionStep::ZScore,
             SelectionStep::MannWhitney(MannWhitneyFilter::new(0.05, false)?),
             SelectionStep::Correlation(CorrelationFilter::new(0.6, CorrelationMethod::Pearson)?),
-            SelectionStep::Lasso(LassoCvParams::default().seed(seed).build()?, LambdaChoice::Min),
+            SelectionStep::Lasso(
+                LassoCvParams::default().seed(seed).build()?,
+                LambdaChoice::Min,
+            ),
         ])
     }
 
@@ -325,7 +400,9 @@ impl SelectionChain {
 
     /// Whether the chain needs a second reader's matrix.
     pub fn needs_second_reader(&self) -> bool {
-        self.steps.iter().any(|s| matches!(s, SelectionStep::Icc(_)))
+        self.steps
+            .iter()
+            .any(|s| matches!(s, SelectionStep::Icc(_)))
     }
 
     /// Runs every step on the given rows only. `second_reader` holds reader B's features for the
@@ -335,17 +412,34 @@ impl SelectionChain {
         check_labels(x, y, "SelectionChain::fit")?;
         x.check_finite("SelectionChain::fit")?;
         let mut current = x.clone();
-        let mut fit = ChainFit { records: Vec::new(), selected: Vec::new(), zscore: None, zscore_input: Vec::new(), lasso: None };
+        let mut fit = ChainFit {
+            records: Vec::new(),
+            selected: Vec::new(),
+            zscore: None,
+            zscore_input: Vec::new(),
+            lasso: None,
+        };
         for step in &self.steps {
             let n_in = current.n_cols();
             let mut note = String::new();
             if n_in == 0 {
-                fit.records.push(StepRecord { step: step.name().into(), n_in, kept: vec![], dropped: vec![], statistic: vec![], note: "no features left; step skipped".into() });
+                fit.records.push(StepRecord {
+                    step: step.name().into(),
+                    n_in,
+                    kept: vec![],
+                    dropped: vec![],
+                    statistic: vec![],
+                    note: "no features left; step skipped".into(),
+                });
                 continue;
             }
             let outcome = match step {
                 SelectionStep::Icc(f) => {
-                    let b = second_reader.ok_or_else(|| LearnError::Usage("the ICC step needs the second reader's feature matrix".into()))?;
+                    let b = second_reader.ok_or_else(|| {
+                        LearnError::Usage(
+                            "the ICC step needs the second reader's feature matrix".into(),
+                        )
+                    })?;
                     b.check_finite("SelectionChain ICC (reader B)")?;
                     f.select(&current, &b.select_named(current.names())?)?
                 }
@@ -362,24 +456,49 @@ impl SelectionChain {
                     fit.zscore_input = current.names().to_vec();
                     current = z.transform(&current)?;
                     fit.zscore = Some(z);
-                    FilterOutcome { kept: current.names().to_vec(), dropped: vec![], statistic: vec![] }
+                    FilterOutcome {
+                        kept: current.names().to_vec(),
+                        dropped: vec![],
+                        statistic: vec![],
+                    }
                 }
                 SelectionStep::MannWhitney(f) => f.select(&current, y)?,
                 SelectionStep::Correlation(f) => f.select(&current)?,
                 SelectionStep::Lasso(cv, choice) => {
                     let lf = cv.fit(&current, y)?;
                     let nz = lf.nonzero(*choice);
-                    note = format!("lambda = {:.6e} (index {} of {})", lf.lambda(*choice), lf.index(*choice) + 1, lf.path.lambda.len());
+                    note = format!(
+                        "lambda = {:.6e} (index {} of {})",
+                        lf.lambda(*choice),
+                        lf.index(*choice) + 1,
+                        lf.path.lambda.len()
+                    );
                     let kept: Vec<String> = nz.iter().map(|(n, _)| n.clone()).collect();
-                    let dropped = current.names().iter().filter(|n| !kept.contains(n)).cloned().collect();
+                    let dropped = current
+                        .names()
+                        .iter()
+                        .filter(|n| !kept.contains(n))
+                        .cloned()
+                        .collect();
                     fit.lasso = Some((lf, *choice));
-                    FilterOutcome { kept, dropped, statistic: nz }
+                    FilterOutcome {
+                        kept,
+                        dropped,
+                        statistic: nz,
+                    }
                 }
             };
             if !matches!(step, SelectionStep::Lasso(..)) {
                 current = current.select_named(&outcome.kept)?;
             }
-            fit.records.push(StepRecord { step: step.name().into(), n_in, kept: outcome.kept.clone(), dropped: outcome.dropped, statistic: outcome.statistic, note });
+            fit.records.push(StepRecord {
+                step: step.name().into(),
+                n_in,
+                kept: outcome.kept.clone(),
+                dropped: outcome.dropped,
+                statistic: outcome.statistic,
+                note,
+            });
             if matches!(step, SelectionStep::Lasso(..)) {
                 current = current.select_named(&outcome.kept)?;
             }
@@ -392,7 +511,9 @@ impl SelectionChain {
 impl ChainFit {
     /// The rad-score of the LASSO step, if the chain had one.
     pub fn rad_score(&self) -> Option<RadScore> {
-        self.lasso.as_ref().map(|(f, c)| RadScore::from_lasso(f, *c))
+        self.lasso
+            .as_ref()
+            .map(|(f, c)| RadScore::from_lasso(f, *c))
     }
 }
 

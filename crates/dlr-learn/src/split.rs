@@ -26,11 +26,22 @@ fn class_indices(y: &[bool]) -> (Vec<usize>, Vec<usize>) {
 /// Stratified seeded split: `train_fraction` of each class goes to training (7:3 ⇒ 0.7).
 pub fn stratified_split(y: &[bool], train_fraction: f64, seed: u64) -> Result<Fold> {
     if !(train_fraction > 0.0 && train_fraction < 1.0) {
-        return Err(LearnError::param("train_fraction", train_fraction, "must lie in (0, 1)"));
+        return Err(LearnError::param(
+            "train_fraction",
+            train_fraction,
+            "must lie in (0, 1)",
+        ));
     }
     let (mut pos, mut neg) = class_indices(y);
     if pos.len() < 2 || neg.len() < 2 {
-        return Err(LearnError::data("stratified_split", format!("each class needs at least 2 members, got {} positive / {} negative", pos.len(), neg.len())));
+        return Err(LearnError::data(
+            "stratified_split",
+            format!(
+                "each class needs at least 2 members, got {} positive / {} negative",
+                pos.len(),
+                neg.len()
+            ),
+        ));
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut train = Vec::new();
@@ -82,7 +93,10 @@ pub fn kfold(y: &[bool], k: usize, seed: u64) -> Result<Vec<Fold>> {
 /// Folds from 0-based fold ids.
 pub fn folds_from_ids(ids: &[usize], k: usize) -> Vec<Fold> {
     (0..k)
-        .map(|f| Fold { train: (0..ids.len()).filter(|&i| ids[i] != f).collect(), test: (0..ids.len()).filter(|&i| ids[i] == f).collect() })
+        .map(|f| Fold {
+            train: (0..ids.len()).filter(|&i| ids[i] != f).collect(),
+            test: (0..ids.len()).filter(|&i| ids[i] == f).collect(),
+        })
         .collect()
 }
 

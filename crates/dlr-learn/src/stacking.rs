@@ -31,10 +31,17 @@ pub struct Stacking {
     meta: LogisticRegression,
 }
 
+/// A refitted base model: (name, columns, fitted model).
+pub type FittedMember = (
+    String,
+    Option<Vec<String>>,
+    Box<dyn PredictProba + Send + Sync>,
+);
+
 /// A fitted stack.
 pub struct StackingFit {
     /// Base models refitted on all training rows: (name, columns, model).
-    pub members: Vec<(String, Option<Vec<String>>, Box<dyn PredictProba + Send + Sync>)>,
+    pub members: Vec<FittedMember>,
     /// The meta-model (one coefficient per member).
     pub meta: LogisticFit,
 }
@@ -55,18 +62,31 @@ impl Stacking {
     /// Builds a stack with `k`-fold out-of-fold predictions (seeded); needs ≥ 2 members, unique names.
     pub fn new(members: Vec<StackingMember>, k: usize, seed: u64) -> Result<Self> {
         if members.len() < 2 {
-            return Err(LearnError::param("members", members.len(), "a stack needs at least 2 base models"));
+            return Err(LearnError::param(
+                "members",
+                members.len(),
+                "a stack needs at least 2 base models",
+            ));
         }
         let mut names: Vec<&String> = members.iter().map(|m| &m.name).collect();
         names.sort();
         names.dedup();
         if names.len() != members.len() {
-            return Err(LearnError::param("members", "names", "member names must be unique"));
+            return Err(LearnError::param(
+                "members",
+                "names",
+                "member names must be unique",
+            ));
         }
         if k < 2 {
             return Err(LearnError::param("k", k, "need at least 2 folds"));
         }
-        Ok(Self { members, k, seed, meta: LogisticRegression::default() })
+        Ok(Self {
+            members,
+            k,
+            seed,
+            meta: LogisticRegression::default(),
+        })
     }
 }
 
@@ -107,7 +127,13 @@ impl Fit for Stacking {
         let members = self
             .members
             .par_iter()
-            .map(|m| Ok((m.name.clone(), m.columns.clone(), m.model.fit_boxed(&member_matrix(x, &m.columns)?, y)?)))
+            .map(|m| {
+                Ok((
+                    m.name.clone(),
+                    m.columns.clone(),
+                    m.model.fit_boxed(&member_matrix(x, &m.columns)?, y)?,
+                ))
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok(StackingFit { members, meta })
     }
@@ -124,7 +150,8 @@ impl PredictProba for StackingFit {
             }
         }
         let names = self.members.iter().map(|(n, _, _)| n.clone()).collect();
-        self.meta.predict_proba(&Matrix::new(z, x.n_rows(), b, names)?)
+        self.meta
+            .predict_proba(&Matrix::new(z, x.n_rows(), b, names)?)
     }
 }
 

@@ -34,7 +34,10 @@ pub fn midranks(x: &[f64]) -> Vec<f64> {
 pub fn mann_whitney(x: &[f64], y: &[f64], continuity: bool) -> Result<(f64, f64)> {
     let (n1, n2) = (x.len() as f64, y.len() as f64);
     if x.is_empty() || y.is_empty() {
-        return Err(LearnError::data("mann_whitney", "both groups need at least one value"));
+        return Err(LearnError::data(
+            "mann_whitney",
+            "both groups need at least one value",
+        ));
     }
     if x.iter().chain(y).any(|v| !v.is_finite()) {
         return Err(LearnError::data("mann_whitney", "non-finite value"));
@@ -57,7 +60,7 @@ pub fn mann_whitney(x: &[f64], y: &[f64], continuity: bool) -> Result<(f64, f64)
         i = j + 1;
     }
     let sigma = (n1 * n2 / 12.0 * ((n + 1.0) - ties / (n * (n - 1.0)))).sqrt();
-    if !(sigma > 0.0) {
+    if sigma.is_nan() || sigma <= 0.0 {
         return Ok((u, 1.0));
     }
     let mut z = u - n1 * n2 / 2.0;
@@ -114,16 +117,30 @@ pub fn icc(ratings: &[Vec<f64>], form: IccForm) -> Result<f64> {
     let n = ratings.len();
     let k = ratings.first().map_or(0, |r| r.len());
     if n < 2 || k < 2 || ratings.iter().any(|r| r.len() != k) {
-        return Err(LearnError::data("icc", format!("need a rectangular table with ≥ 2 targets and ≥ 2 raters, got {n} × {k}")));
+        return Err(LearnError::data(
+            "icc",
+            format!("need a rectangular table with ≥ 2 targets and ≥ 2 raters, got {n} × {k}"),
+        ));
     }
     if ratings.iter().flatten().any(|v| !v.is_finite()) {
         return Err(LearnError::data("icc", "non-finite rating"));
     }
     let (nf, kf) = (n as f64, k as f64);
     let gm = ratings.iter().flatten().sum::<f64>() / (nf * kf);
-    let ssr = kf * ratings.iter().map(|r| (r.iter().sum::<f64>() / kf - gm).powi(2)).sum::<f64>();
-    let ssc = nf * (0..k).map(|c| (ratings.iter().map(|r| r[c]).sum::<f64>() / nf - gm).powi(2)).sum::<f64>();
-    let sst = ratings.iter().flatten().map(|v| (v - gm).powi(2)).sum::<f64>();
+    let ssr = kf
+        * ratings
+            .iter()
+            .map(|r| (r.iter().sum::<f64>() / kf - gm).powi(2))
+            .sum::<f64>();
+    let ssc = nf
+        * (0..k)
+            .map(|c| (ratings.iter().map(|r| r[c]).sum::<f64>() / nf - gm).powi(2))
+            .sum::<f64>();
+    let sst = ratings
+        .iter()
+        .flatten()
+        .map(|v| (v - gm).powi(2))
+        .sum::<f64>();
     let sse = sst - ssr - ssc;
     let ssw = sst - ssr;
     let msr = ssr / (nf - 1.0);
@@ -158,16 +175,43 @@ pub fn bh_adjust(p: &[f64]) -> Vec<f64> {
 /// AUC with its DeLong standard error and `level` confidence interval (clipped to [0, 1]),
 /// as pROC `ci.auc(method = "delong")`.
 pub fn auc_delong_ci(scores: &[f64], y: &[bool], level: f64) -> Result<(f64, f64, f64)> {
-    let pos: Vec<f64> = scores.iter().zip(y).filter(|(_, &b)| b).map(|(s, _)| *s).collect();
-    let neg: Vec<f64> = scores.iter().zip(y).filter(|(_, &b)| !b).map(|(s, _)| *s).collect();
+    let pos: Vec<f64> = scores
+        .iter()
+        .zip(y)
+        .filter(|(_, &b)| b)
+        .map(|(s, _)| *s)
+        .collect();
+    let neg: Vec<f64> = scores
+        .iter()
+        .zip(y)
+        .filter(|(_, &b)| !b)
+        .map(|(s, _)| *s)
+        .collect();
     let (m, n) = (pos.len(), neg.len());
     if m < 2 || n < 2 {
-        return Err(LearnError::data("auc_delong_ci", "each class needs at least 2 members"));
+        return Err(LearnError::data(
+            "auc_delong_ci",
+            "each class needs at least 2 members",
+        ));
     }
     let a = auc(scores, y);
-    let psi = |x: f64, z: f64| if x > z { 1.0 } else if x == z { 0.5 } else { 0.0 };
-    let v10: Vec<f64> = pos.iter().map(|&x| neg.iter().map(|&z| psi(x, z)).sum::<f64>() / n as f64).collect();
-    let v01: Vec<f64> = neg.iter().map(|&z| pos.iter().map(|&x| psi(x, z)).sum::<f64>() / m as f64).collect();
+    let psi = |x: f64, z: f64| {
+        if x > z {
+            1.0
+        } else if x == z {
+            0.5
+        } else {
+            0.0
+        }
+    };
+    let v10: Vec<f64> = pos
+        .iter()
+        .map(|&x| neg.iter().map(|&z| psi(x, z)).sum::<f64>() / n as f64)
+        .collect();
+    let v01: Vec<f64> = neg
+        .iter()
+        .map(|&z| pos.iter().map(|&x| psi(x, z)).sum::<f64>() / m as f64)
+        .collect();
     let var = |v: &[f64]| {
         let mu = v.iter().sum::<f64>() / v.len() as f64;
         v.iter().map(|x| (x - mu).powi(2)).sum::<f64>() / (v.len() as f64 - 1.0)

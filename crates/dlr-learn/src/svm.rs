@@ -48,7 +48,15 @@ pub struct SvmParams {
 
 impl Default for SvmParams {
     fn default() -> Self {
-        Self { kernel: Kernel::Rbf { gamma: None }, c: 1.0, eps: 1e-3, max_iter: 10_000_000, probability: true, platt_folds: 5, seed: 1 }
+        Self {
+            kernel: Kernel::Rbf { gamma: None },
+            c: 1.0,
+            eps: 1e-3,
+            max_iter: 10_000_000,
+            probability: true,
+            platt_folds: 5,
+            seed: 1,
+        }
     }
 }
 
@@ -76,7 +84,11 @@ impl SvmParams {
     /// Validates the parameters.
     pub fn build(self) -> Result<Svm> {
         if !(self.c > 0.0 && self.c.is_finite()) {
-            return Err(LearnError::param("c", self.c, "must be positive and finite"));
+            return Err(LearnError::param(
+                "c",
+                self.c,
+                "must be positive and finite",
+            ));
         }
         if !(self.eps > 0.0 && self.eps < 1.0) {
             return Err(LearnError::param("eps", self.eps, "must lie in (0, 1)"));
@@ -87,7 +99,11 @@ impl SvmParams {
             }
         }
         if self.probability && self.platt_folds < 2 {
-            return Err(LearnError::param("platt_folds", self.platt_folds, "need at least 2"));
+            return Err(LearnError::param(
+                "platt_folds",
+                self.platt_folds,
+                "need at least 2",
+            ));
         }
         Ok(Svm { params: self })
     }
@@ -129,9 +145,23 @@ fn kernel_value(k: Kernel, a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// libsvm's C-SVC dual solver; returns (alpha, rho, iterations).
-fn smo(rows: &[&[f64]], y: &[f64], kernel: Kernel, c: f64, eps: f64, max_iter: usize) -> Result<(Vec<f64>, f64, usize)> {
+fn smo(
+    rows: &[&[f64]],
+    y: &[f64],
+    kernel: Kernel,
+    c: f64,
+    eps: f64,
+    max_iter: usize,
+) -> Result<(Vec<f64>, f64, usize)> {
     let l = rows.len();
-    let kmat: Vec<Vec<f64>> = (0..l).into_par_iter().map(|i| (0..l).map(|j| y[i] * y[j] * kernel_value(kernel, rows[i], rows[j])).collect()).collect();
+    let kmat: Vec<Vec<f64>> = (0..l)
+        .into_par_iter()
+        .map(|i| {
+            (0..l)
+                .map(|j| y[i] * y[j] * kernel_value(kernel, rows[i], rows[j]))
+                .collect()
+        })
+        .collect();
     let qd: Vec<f64> = (0..l).map(|i| kmat[i][i]).collect();
     let mut alpha = vec![0.0; l];
     let mut g = vec![-1.0; l];
@@ -167,7 +197,11 @@ fn smo(rows: &[&[f64]], y: &[f64], kernel: Kernel, c: f64, eps: f64, max_iter: u
                         }
                         if grad_diff > 0.0 {
                             let quad = qd[i] + qd[j] - 2.0 * y[i] * qi[j];
-                            let od = if quad > 0.0 { -(grad_diff * grad_diff) / quad } else { -(grad_diff * grad_diff) / TAU };
+                            let od = if quad > 0.0 {
+                                -(grad_diff * grad_diff) / quad
+                            } else {
+                                -(grad_diff * grad_diff) / TAU
+                            };
                             if od <= obj_diff_min {
                                 gmin_idx = Some(j);
                                 obj_diff_min = od;
@@ -181,7 +215,11 @@ fn smo(rows: &[&[f64]], y: &[f64], kernel: Kernel, c: f64, eps: f64, max_iter: u
                     }
                     if grad_diff > 0.0 {
                         let quad = qd[i] + qd[j] + 2.0 * y[i] * qi[j];
-                        let od = if quad > 0.0 { -(grad_diff * grad_diff) / quad } else { -(grad_diff * grad_diff) / TAU };
+                        let od = if quad > 0.0 {
+                            -(grad_diff * grad_diff) / quad
+                        } else {
+                            -(grad_diff * grad_diff) / TAU
+                        };
                         if od <= obj_diff_min {
                             gmin_idx = Some(j);
                             obj_diff_min = od;
@@ -196,7 +234,10 @@ fn smo(rows: &[&[f64]], y: &[f64], kernel: Kernel, c: f64, eps: f64, max_iter: u
         };
         iter += 1;
         if iter > max_iter {
-            return Err(LearnError::NoConvergence { context: "SVM SMO".into(), iterations: max_iter });
+            return Err(LearnError::NoConvergence {
+                context: "SVM SMO".into(),
+                iterations: max_iter,
+            });
         }
         let (old_ai, old_aj) = (alpha[i], alpha[j]);
         let qij = kmat[i][j];
@@ -263,7 +304,8 @@ fn smo(rows: &[&[f64]], y: &[f64], kernel: Kernel, c: f64, eps: f64, max_iter: u
         }
     }
     // rho
-    let (mut ub, mut lb, mut sum_free, mut nr_free) = (f64::INFINITY, f64::NEG_INFINITY, 0.0, 0usize);
+    let (mut ub, mut lb, mut sum_free, mut nr_free) =
+        (f64::INFINITY, f64::NEG_INFINITY, 0.0, 0usize);
     for i in 0..l {
         let yg = y[i] * g[i];
         if upper(alpha[i]) {
@@ -283,7 +325,11 @@ fn smo(rows: &[&[f64]], y: &[f64], kernel: Kernel, c: f64, eps: f64, max_iter: u
             sum_free += yg;
         }
     }
-    let rho = if nr_free > 0 { sum_free / nr_free as f64 } else { (ub + lb) / 2.0 };
+    let rho = if nr_free > 0 {
+        sum_free / nr_free as f64
+    } else {
+        (ub + lb) / 2.0
+    };
     Ok((alpha, rho, iter))
 }
 
@@ -315,7 +361,11 @@ pub fn platt_sigmoid(dec: &[f64], y: &[bool]) -> (f64, f64) {
         let (mut h11, mut h22, mut h21, mut g1, mut g2) = (sigma, sigma, 0.0, 0.0, 0.0);
         for (d, ti) in dec.iter().zip(&t) {
             let f = d * a + b;
-            let (p, q) = if f >= 0.0 { ((-f).exp() / (1.0 + (-f).exp()), 1.0 / (1.0 + (-f).exp())) } else { (1.0 / (1.0 + f.exp()), f.exp() / (1.0 + f.exp())) };
+            let (p, q) = if f >= 0.0 {
+                ((-f).exp() / (1.0 + (-f).exp()), 1.0 / (1.0 + (-f).exp()))
+            } else {
+                (1.0 / (1.0 + f.exp()), f.exp() / (1.0 + f.exp()))
+            };
             let d2 = p * q;
             h11 += d * d * d2;
             h22 += d2;
@@ -354,7 +404,9 @@ impl Svm {
     fn fit_decision(&self, x: &Matrix, y: &[bool]) -> Result<SvmFit> {
         let p = &self.params;
         let kernel = match p.kernel {
-            Kernel::Rbf { gamma: None } => Kernel::Rbf { gamma: Some(1.0 / x.n_cols().max(1) as f64) },
+            Kernel::Rbf { gamma: None } => Kernel::Rbf {
+                gamma: Some(1.0 / x.n_cols().max(1) as f64),
+            },
             k => k,
         };
         let rows: Vec<&[f64]> = (0..x.n_rows()).map(|i| x.row(i)).collect();
@@ -368,7 +420,15 @@ impl Svm {
                 coef.push(alpha[i] * yf[i]);
             }
         }
-        Ok(SvmFit { names: x.names().to_vec(), support, coef, rho, kernel, platt: None, iterations })
+        Ok(SvmFit {
+            names: x.names().to_vec(),
+            support,
+            coef,
+            rho,
+            kernel,
+            platt: None,
+            iterations,
+        })
     }
 }
 
@@ -384,11 +444,23 @@ impl Fit for Svm {
         let p = &self.params;
         if p.probability {
             if n_pos.min(n_neg) < p.platt_folds {
-                return Err(LearnError::data("Svm::fit", format!("Platt scaling needs at least {} members per class, got {}", p.platt_folds, n_pos.min(n_neg))));
+                return Err(LearnError::data(
+                    "Svm::fit",
+                    format!(
+                        "Platt scaling needs at least {} members per class, got {}",
+                        p.platt_folds,
+                        n_pos.min(n_neg)
+                    ),
+                ));
             }
             let ids = stratified_fold_ids(y, p.platt_folds, p.seed)?;
             let mut dec = vec![0.0; y.len()];
-            let inner = Svm { params: SvmParams { probability: false, ..p.clone() } };
+            let inner = Svm {
+                params: SvmParams {
+                    probability: false,
+                    ..p.clone()
+                },
+            };
             let parts: Vec<Result<(Vec<usize>, Vec<f64>)>> = (0..p.platt_folds)
                 .into_par_iter()
                 .map(|f| {
@@ -414,17 +486,30 @@ impl Fit for Svm {
 impl SvmFit {
     /// Decision values (positive ⇒ positive class) for every row of `x`.
     pub fn decision_function(&self, x: &Matrix) -> Result<Vec<f64>> {
-        let x = if x.names() == self.names.as_slice() { x.clone() } else { x.select_named(&self.names)? };
+        let x = if x.names() == self.names.as_slice() {
+            x.clone()
+        } else {
+            x.select_named(&self.names)?
+        };
         Ok((0..x.n_rows())
             .into_par_iter()
-            .map(|i| self.support.iter().zip(&self.coef).map(|(s, c)| c * kernel_value(self.kernel, s, x.row(i))).sum::<f64>() - self.rho)
+            .map(|i| {
+                self.support
+                    .iter()
+                    .zip(&self.coef)
+                    .map(|(s, c)| c * kernel_value(self.kernel, s, x.row(i)))
+                    .sum::<f64>()
+                    - self.rho
+            })
             .collect())
     }
 }
 
 impl PredictProba for SvmFit {
     fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>> {
-        let (a, b) = self.platt.ok_or_else(|| LearnError::Usage("SVM fitted without probability = true; use decision_function".into()))?;
+        let (a, b) = self.platt.ok_or_else(|| {
+            LearnError::Usage("SVM fitted without probability = true; use decision_function".into())
+        })?;
         Ok(self
             .decision_function(x)?
             .into_iter()

@@ -46,20 +46,38 @@ impl Pipeline {
     }
 
     /// Fits chain and model on the given rows (`second_reader`: reader B's features, same rows).
-    pub fn fit(&self, x: &Matrix, y: &[bool], second_reader: Option<&Matrix>) -> Result<PipelineFit> {
+    pub fn fit(
+        &self,
+        x: &Matrix,
+        y: &[bool],
+        second_reader: Option<&Matrix>,
+    ) -> Result<PipelineFit> {
         let chain = self.chain.fit(x, y, second_reader)?;
         fit_model_on_chain(chain, self.model.as_ref(), x, y)
     }
 }
 
-fn fit_model_on_chain(chain: ChainFit, model: &dyn Classifier, x: &Matrix, y: &[bool]) -> Result<PipelineFit> {
+fn fit_model_on_chain(
+    chain: ChainFit,
+    model: &dyn Classifier,
+    x: &Matrix,
+    y: &[bool],
+) -> Result<PipelineFit> {
     let prevalence = y.iter().filter(|&&b| b).count() as f64 / y.len() as f64;
     if chain.selected.is_empty() {
-        return Ok(PipelineFit { chain, model: None, prevalence });
+        return Ok(PipelineFit {
+            chain,
+            model: None,
+            prevalence,
+        });
     }
     let xt = chain.transform(x)?;
     let m = model.fit_boxed(&xt, y)?;
-    Ok(PipelineFit { chain, model: Some(m), prevalence })
+    Ok(PipelineFit {
+        chain,
+        model: Some(m),
+        prevalence,
+    })
 }
 
 impl PredictProba for PipelineFit {
@@ -120,7 +138,14 @@ pub struct CvResult {
 
 /// Cross-validates `pipeline` over `folds`. With [`SelectionScope::TrainingRows`] the chain runs
 /// inside every training fold (nested when the chain or model has its own inner CV).
-pub fn cross_validate(pipeline: &Pipeline, x: &Matrix, y: &[bool], second_reader: Option<&Matrix>, folds: &[Fold], scope: SelectionScope) -> Result<CvResult> {
+pub fn cross_validate(
+    pipeline: &Pipeline,
+    x: &Matrix,
+    y: &[bool],
+    second_reader: Option<&Matrix>,
+    folds: &[Fold],
+    scope: SelectionScope,
+) -> Result<CvResult> {
     check_labels(x, y, "cross_validate")?;
     if folds.is_empty() {
         return Err(LearnError::param("folds", 0, "need at least one fold"));
@@ -138,7 +163,9 @@ pub fn cross_validate(pipeline: &Pipeline, x: &Matrix, y: &[bool], second_reader
             Some(pipeline.chain.fit(x, y, second_reader)?)
         }
     };
-    let sub_reader = |rows: &[usize]| -> Result<Option<Matrix>> { second_reader.map(|r| r.select_rows(rows)).transpose() };
+    let sub_reader = |rows: &[usize]| -> Result<Option<Matrix>> {
+        second_reader.map(|r| r.select_rows(rows)).transpose()
+    };
     let results: Vec<Result<(Vec<f64>, Vec<StepRecord>)>> = folds
         .par_iter()
         .map(|f| {
@@ -172,7 +199,11 @@ pub fn cross_validate(pipeline: &Pipeline, x: &Matrix, y: &[bool], second_reader
         selection_records.push(c.records);
     }
     let defined: Vec<f64> = fold_auc.iter().copied().filter(|a| !a.is_nan()).collect();
-    let mean_auc = if defined.is_empty() { f64::NAN } else { defined.iter().sum::<f64>() / defined.len() as f64 };
+    let mean_auc = if defined.is_empty() {
+        f64::NAN
+    } else {
+        defined.iter().sum::<f64>() / defined.len() as f64
+    };
     // pooled AUC when the folds partition the rows exactly once
     let mut seen = vec![0usize; y.len()];
     for (rows, _) in &fold_predictions {
@@ -191,14 +222,35 @@ pub fn cross_validate(pipeline: &Pipeline, x: &Matrix, y: &[bool], second_reader
     } else {
         None
     };
-    Ok(CvResult { fold_predictions, fold_auc, mean_auc, pooled, selection_records, warnings })
+    Ok(CvResult {
+        fold_predictions,
+        fold_auc,
+        mean_auc,
+        pooled,
+        selection_records,
+        warnings,
+    })
 }
 
 /// Nested cross-validation: stratified `outer_k`-fold outer loop; the whole chain and model
 /// (with any inner CV, e.g. LASSO's) are fitted inside each outer training fold.
-pub fn nested_cv(pipeline: &Pipeline, x: &Matrix, y: &[bool], second_reader: Option<&Matrix>, outer_k: usize, seed: u64) -> Result<CvResult> {
+pub fn nested_cv(
+    pipeline: &Pipeline,
+    x: &Matrix,
+    y: &[bool],
+    second_reader: Option<&Matrix>,
+    outer_k: usize,
+    seed: u64,
+) -> Result<CvResult> {
     let folds = kfold(y, outer_k, seed)?;
-    cross_validate(pipeline, x, y, second_reader, &folds, SelectionScope::TrainingRows)
+    cross_validate(
+        pipeline,
+        x,
+        y,
+        second_reader,
+        &folds,
+        SelectionScope::TrainingRows,
+    )
 }
 
 /// Result of a held-out evaluation.
@@ -212,15 +264,27 @@ pub struct HoldoutResult {
 }
 
 /// Fits on `split.train`, evaluates on `split.test`.
-pub fn holdout(pipeline: &Pipeline, x: &Matrix, y: &[bool], second_reader: Option<&Matrix>, split: &Fold) -> Result<HoldoutResult> {
+pub fn holdout(
+    pipeline: &Pipeline,
+    x: &Matrix,
+    y: &[bool],
+    second_reader: Option<&Matrix>,
+    split: &Fold,
+) -> Result<HoldoutResult> {
     check_labels(x, y, "holdout")?;
     let ytr: Vec<bool> = split.train.iter().map(|&i| y[i]).collect();
-    let rb = second_reader.map(|r| r.select_rows(&split.train)).transpose()?;
+    let rb = second_reader
+        .map(|r| r.select_rows(&split.train))
+        .transpose()?;
     let fit = pipeline.fit(&x.select_rows(&split.train)?, &ytr, rb.as_ref())?;
     let predictions = fit.predict_proba(&x.select_rows(&split.test)?)?;
     let yte: Vec<bool> = split.test.iter().map(|&i| y[i]).collect();
     let test = auc_ci(&predictions, &yte)?;
-    Ok(HoldoutResult { predictions, test, fit })
+    Ok(HoldoutResult {
+        predictions,
+        test,
+        fit,
+    })
 }
 
 /// Harrell's bootstrap optimism correction of the AUC.
@@ -242,7 +306,14 @@ pub struct OptimismResult {
 
 /// Harrell's optimism bootstrap: the whole pipeline (selection included) is refitted on each of
 /// `n_boot` bootstrap samples (replicate `b` seeded from `seed` and `b`).
-pub fn bootstrap_optimism(pipeline: &Pipeline, x: &Matrix, y: &[bool], second_reader: Option<&Matrix>, n_boot: usize, seed: u64) -> Result<OptimismResult> {
+pub fn bootstrap_optimism(
+    pipeline: &Pipeline,
+    x: &Matrix,
+    y: &[bool],
+    second_reader: Option<&Matrix>,
+    n_boot: usize,
+    seed: u64,
+) -> Result<OptimismResult> {
     check_labels(x, y, "bootstrap_optimism")?;
     if n_boot == 0 {
         return Err(LearnError::param("n_boot", 0, "must be positive"));
@@ -285,10 +356,23 @@ pub fn bootstrap_optimism(pipeline: &Pipeline, x: &Matrix, y: &[bool], second_re
         }
     }
     if n_used == 0 {
-        return Err(LearnError::data("bootstrap_optimism", format!("no bootstrap replicate could be fitted: {}", first_failure.unwrap_or_default())));
+        return Err(LearnError::data(
+            "bootstrap_optimism",
+            format!(
+                "no bootstrap replicate could be fitted: {}",
+                first_failure.unwrap_or_default()
+            ),
+        ));
     }
     let optimism = sum / n_used as f64;
-    Ok(OptimismResult { apparent_auc, optimism, corrected_auc: apparent_auc - optimism, n_used, n_failed, first_failure })
+    Ok(OptimismResult {
+        apparent_auc,
+        optimism,
+        corrected_auc: apparent_auc - optimism,
+        n_used,
+        n_failed,
+        first_failure,
+    })
 }
 
 impl Classifier for Pipeline {
@@ -298,7 +382,10 @@ impl Classifier for Pipeline {
     /// Fits chain and model (a chain needing a second reader cannot be used here).
     fn fit_boxed(&self, x: &Matrix, y: &[bool]) -> Result<Box<dyn PredictProba + Send + Sync>> {
         if self.chain.needs_second_reader() {
-            return Err(LearnError::Usage("a pipeline with an ICC step needs the second reader; fit it with Pipeline::fit".into()));
+            return Err(LearnError::Usage(
+                "a pipeline with an ICC step needs the second reader; fit it with Pipeline::fit"
+                    .into(),
+            ));
         }
         Ok(Box::new(self.fit(x, y, None)?))
     }

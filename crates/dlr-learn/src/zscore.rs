@@ -26,7 +26,10 @@ impl ZScore {
     pub fn fit(&self, x: &Matrix) -> Result<ZScoreFit> {
         x.check_finite("ZScore::fit")?;
         if x.n_rows() < 2 {
-            return Err(LearnError::data("ZScore::fit", format!("need at least 2 rows, got {}", x.n_rows())));
+            return Err(LearnError::data(
+                "ZScore::fit",
+                format!("need at least 2 rows, got {}", x.n_rows()),
+            ));
         }
         let mut mean = Vec::with_capacity(x.n_cols());
         let mut sd = Vec::with_capacity(x.n_cols());
@@ -38,15 +41,28 @@ impl ZScore {
             mean.push(m);
             sd.push(s);
         }
-        Ok(ZScoreFit { names: x.names().to_vec(), mean, sd })
+        Ok(ZScoreFit {
+            names: x.names().to_vec(),
+            mean,
+            sd,
+        })
     }
 }
 
 impl Transform for ZScoreFit {
     fn transform(&self, x: &Matrix) -> Result<Matrix> {
-        let x = if x.names() == self.names.as_slice() { x.clone() } else { x.select_named(&self.names)? };
+        let x = if x.names() == self.names.as_slice() {
+            x.clone()
+        } else {
+            x.select_named(&self.names)?
+        };
         let p = x.n_cols();
-        let data = x.data().iter().enumerate().map(|(k, v)| (v - self.mean[k % p]) / self.sd[k % p]).collect();
+        let data = x
+            .data()
+            .iter()
+            .enumerate()
+            .map(|(k, v)| (v - self.mean[k % p]) / self.sd[k % p])
+            .collect();
         Matrix::new(data, x.n_rows(), p, self.names.clone())
     }
 }

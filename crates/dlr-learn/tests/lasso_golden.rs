@@ -8,7 +8,10 @@ use dlr_learn::{CvMeasure, LambdaChoice, LassoCvParams, Transform, ZScore};
 fn setup() -> Option<(serde_json::Value, BreastCancer)> {
     let g = dlr_testutil::shared_dir()?.join("golden");
     let gold = json(&g.join("lasso.json"));
-    let bc = breast_cancer(&g.join("data/breast_cancer.csv"), &g.join("data/breast_cancer_split.csv"));
+    let bc = breast_cancer(
+        &g.join("data/breast_cancer.csv"),
+        &g.join("data/breast_cancer_split.csv"),
+    );
     Some((gold, bc))
 }
 
@@ -27,7 +30,12 @@ fn lasso_cv_reproduces_glmnet() {
         assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "sd {a} vs {b}");
     }
     let xtr = z.transform(&xtr_raw).unwrap();
-    let cv = LassoCvParams::default().thresh(1e-12).max_passes(10_000_000).fold_ids(bc.foldid_train.clone()).build().unwrap();
+    let cv = LassoCvParams::default()
+        .thresh(1e-12)
+        .max_passes(10_000_000)
+        .fold_ids(bc.foldid_train.clone())
+        .build()
+        .unwrap();
     let fit = cv.fit(&xtr, &ytr).unwrap();
 
     let lam = f64s(&gold["lambda"]);
@@ -35,7 +43,12 @@ fn lasso_cv_reproduces_glmnet() {
     for (a, b) in fit.path.lambda.iter().zip(&lam) {
         assert!(((a - b) / b).abs() < 1e-8, "lambda {a} vs {b}");
     }
-    let nzero: Vec<usize> = gold["nzero"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as usize).collect();
+    let nzero: Vec<usize> = gold["nzero"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as usize)
+        .collect();
     assert_eq!(fit.path.nzero, nzero, "nzero along the path");
     let dev_ratio = f64s(&gold["path"]["dev_ratio"]);
     for (a, b) in fit.path.dev_ratio.iter().zip(&dev_ratio) {
@@ -62,9 +75,18 @@ fn lasso_cv_reproduces_glmnet() {
     assert!(max_a0 < 1e-5);
     assert!(max_cvm < 1e-6, "cvm differs by {max_cvm}");
     assert!(max_cvsd < 1e-6, "cvsd differs by {max_cvsd}");
-    assert_eq!(fit.index_min + 1, gold["index_min_1based"].as_u64().unwrap() as usize);
-    assert_eq!(fit.index_1se + 1, gold["index_1se_1based"].as_u64().unwrap() as usize);
-    for (which, key) in [(LambdaChoice::Min, "coef_nonzero_lambda_min"), (LambdaChoice::OneSe, "coef_nonzero_lambda_1se")] {
+    assert_eq!(
+        fit.index_min + 1,
+        gold["index_min_1based"].as_u64().unwrap() as usize
+    );
+    assert_eq!(
+        fit.index_1se + 1,
+        gold["index_1se_1based"].as_u64().unwrap() as usize
+    );
+    for (which, key) in [
+        (LambdaChoice::Min, "coef_nonzero_lambda_min"),
+        (LambdaChoice::OneSe, "coef_nonzero_lambda_1se"),
+    ] {
         let want = gold[key].as_object().unwrap();
         let (b0, _) = fit.coefficients(which);
         assert!((b0 - want["(Intercept)"].as_f64().unwrap()).abs() < 1e-5);
@@ -93,7 +115,10 @@ fn lasso_cv_reproduces_glmnet() {
     assert!(max_beta < 1e-5);
     // test-set predictions at lambda.min / lambda.1se
     let xte = z.transform(&bc.x.select_rows(&bc.test).unwrap()).unwrap();
-    for (which, key) in [(LambdaChoice::Min, "pred_lambda_min"), (LambdaChoice::OneSe, "pred_lambda_1se")] {
+    for (which, key) in [
+        (LambdaChoice::Min, "pred_lambda_min"),
+        (LambdaChoice::OneSe, "pred_lambda_1se"),
+    ] {
         let p = fit.predict_proba(&xte, which).unwrap();
         for (a, b) in p.iter().zip(f64s(&gold["test_set"][key])) {
             assert!((a - b).abs() < 1e-6, "{key}: {a} vs {b}");
@@ -108,7 +133,13 @@ fn lasso_cv_auc_measure_matches_glmnet() {
     let xtr_raw = bc.x.select_rows(&bc.train).unwrap();
     let ytr: Vec<bool> = bc.train.iter().map(|&i| bc.y[i]).collect();
     let xtr = ZScore.fit(&xtr_raw).unwrap().transform(&xtr_raw).unwrap();
-    let cv = LassoCvParams::default().thresh(1e-12).max_passes(10_000_000).measure(CvMeasure::Auc).fold_ids(bc.foldid_train.clone()).build().unwrap();
+    let cv = LassoCvParams::default()
+        .thresh(1e-12)
+        .max_passes(10_000_000)
+        .measure(CvMeasure::Auc)
+        .fold_ids(bc.foldid_train.clone())
+        .build()
+        .unwrap();
     let fit = cv.fit(&xtr, &ytr).unwrap();
     let lmin = gold["cv_auc"]["lambda_min"].as_f64().unwrap();
     let l1se = gold["cv_auc"]["lambda_1se"].as_f64().unwrap();

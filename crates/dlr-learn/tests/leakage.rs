@@ -2,8 +2,9 @@
 //! the training folds gives an AUC whose 95% CI covers 0.5, while "select on all rows, then
 //! cross-validate" shows the optimistic bias — and is refused unless explicitly allowed.
 use dlr_learn::{
-    cross_validate, kfold, nested_cv, CorrelationFilter, CorrelationMethod, LambdaChoice, LassoClassifier, LassoCvParams, LearnError, MannWhitneyFilter, Matrix, Pipeline, holdout, stratified_split,
-    SelectionChain, SelectionScope, SelectionStep,
+    cross_validate, holdout, kfold, nested_cv, stratified_split, CorrelationFilter,
+    CorrelationMethod, LambdaChoice, LassoClassifier, LassoCvParams, LearnError, MannWhitneyFilter,
+    Matrix, Pipeline, SelectionChain, SelectionScope, SelectionStep,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -27,10 +28,15 @@ fn pipeline() -> Pipeline {
         SelectionStep::DropConstant,
         SelectionStep::ZScore,
         SelectionStep::MannWhitney(MannWhitneyFilter::new(0.05, false).unwrap()),
-        SelectionStep::Correlation(CorrelationFilter::new(0.6, CorrelationMethod::Pearson).unwrap()),
+        SelectionStep::Correlation(
+            CorrelationFilter::new(0.6, CorrelationMethod::Pearson).unwrap(),
+        ),
     ])
     .unwrap();
-    let model = LassoClassifier { cv: LassoCvParams::default().n_folds(5).seed(7).build().unwrap(), choice: LambdaChoice::Min };
+    let model = LassoClassifier {
+        cv: LassoCvParams::default().n_folds(5).seed(7).build().unwrap(),
+        choice: LambdaChoice::Min,
+    };
     Pipeline::new(chain, Arc::new(model))
 }
 
@@ -46,36 +52,82 @@ fn selection_inside_folds_is_unbiased_and_all_rows_selection_is_refused_or_flagg
         let (x, y) = noise(100, 2000, seed);
         let split = stratified_split(&y, 0.7, 3).unwrap();
         let ho = holdout(&pl, &x, &y, None, &split).unwrap();
-        eprintln!("seed {seed}: held-out AUC {:.3} [{:.3}, {:.3}]", ho.test.auc, ho.test.lower, ho.test.upper);
+        eprintln!(
+            "seed {seed}: held-out AUC {:.3} [{:.3}, {:.3}]",
+            ho.test.auc, ho.test.lower, ho.test.upper
+        );
         covered += usize::from(ho.test.lower <= 0.5 && ho.test.upper >= 0.5);
         ho_aucs.push(ho.test.auc);
         let honest = nested_cv(&pl, &x, &y, None, 5, 11).unwrap();
         let nci = honest.pooled.unwrap();
-        eprintln!("seed {seed}: nested CV AUC {:.3} [{:.3}, {:.3}]", nci.auc, nci.lower, nci.upper);
+        eprintln!(
+            "seed {seed}: nested CV AUC {:.3} [{:.3}, {:.3}]",
+            nci.auc, nci.lower, nci.upper
+        );
         assert!(honest.warnings.iter().all(|w| !w.contains("LEAKAGE")));
-        assert_eq!(honest.selection_records.len(), 5, "one chain fit per outer fold");
+        assert_eq!(
+            honest.selection_records.len(),
+            5,
+            "one chain fit per outer fold"
+        );
         nested_aucs.push(nci.auc);
         let folds = kfold(&y, 5, 11).unwrap();
-        let leaky = cross_validate(&pl, &x, &y, None, &folds, SelectionScope::AllRows { allow_leakage: true }).unwrap();
+        let leaky = cross_validate(
+            &pl,
+            &x,
+            &y,
+            None,
+            &folds,
+            SelectionScope::AllRows {
+                allow_leakage: true,
+            },
+        )
+        .unwrap();
         let lci = leaky.pooled.unwrap();
-        eprintln!("seed {seed}: leaky CV AUC {:.3} [{:.3}, {:.3}]", lci.auc, lci.lower, lci.upper);
-        assert!(lci.auc > 0.7 && lci.lower > 0.5, "selection on all rows should look (falsely) predictive: {lci:?}");
+        eprintln!(
+            "seed {seed}: leaky CV AUC {:.3} [{:.3}, {:.3}]",
+            lci.auc, lci.lower, lci.upper
+        );
+        assert!(
+            lci.auc > 0.7 && lci.lower > 0.5,
+            "selection on all rows should look (falsely) predictive: {lci:?}"
+        );
         assert!(leaky.warnings.iter().any(|w| w.contains("LEAKAGE")));
     }
     let mean_ho = ho_aucs.iter().sum::<f64>() / ho_aucs.len() as f64;
-    assert!(covered >= 5, "held-out 95% CIs should cover 0.5 on (almost) every noise set: {covered}/6");
+    assert!(
+        covered >= 5,
+        "held-out 95% CIs should cover 0.5 on (almost) every noise set: {covered}/6"
+    );
     // each held-out AUC has se ≈ 0.11 (15 vs 15 rows), so the mean of six has se ≈ 0.045: allow 3 se
-    assert!((mean_ho - 0.5).abs() < 0.135, "mean held-out AUC on noise {mean_ho}");
+    assert!(
+        (mean_ho - 0.5).abs() < 0.135,
+        "mean held-out AUC on noise {mean_ho}"
+    );
 
     let (x, y) = noise(100, 2000, 0);
     let folds = kfold(&y, 5, 11).unwrap();
     let mean_nested = nested_aucs.iter().sum::<f64>() / nested_aucs.len() as f64;
-    assert!((mean_nested - 0.5).abs() < 0.1, "mean nested-CV AUC on noise {mean_nested}");
-    match cross_validate(&pl, &x, &y, None, &folds, SelectionScope::AllRows { allow_leakage: false }) {
+    assert!(
+        (mean_nested - 0.5).abs() < 0.1,
+        "mean nested-CV AUC on noise {mean_nested}"
+    );
+    match cross_validate(
+        &pl,
+        &x,
+        &y,
+        None,
+        &folds,
+        SelectionScope::AllRows {
+            allow_leakage: false,
+        },
+    ) {
         Err(LearnError::Leakage(msg)) => assert!(msg.contains("all rows")),
-        other => panic!("selection on all rows must be refused, got {:?}", other.map(|r| r.mean_auc)),
+        other => panic!(
+            "selection on all rows must be refused, got {:?}",
+            other.map(|r| r.mean_auc)
+        ),
     }
-
 }
 
 #[test]
@@ -83,13 +135,21 @@ fn results_are_bitwise_identical_across_thread_counts() {
     let (x, y) = noise(60, 300, 5);
     let pl = pipeline();
     let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         pool.install(|| nested_cv(&pl, &x, &y, None, 3, 3).unwrap())
     };
     let a = run(1);
     let b = run(2);
     let c = run(2);
-    let bits = |r: &dlr_learn::CvResult| -> Vec<u64> { r.fold_predictions.iter().flat_map(|(_, p)| p.iter().map(|v| v.to_bits())).collect() };
+    let bits = |r: &dlr_learn::CvResult| -> Vec<u64> {
+        r.fold_predictions
+            .iter()
+            .flat_map(|(_, p)| p.iter().map(|v| v.to_bits()))
+            .collect()
+    };
     assert_eq!(bits(&a), bits(&b));
     assert_eq!(bits(&b), bits(&c));
     assert_eq!(a.selection_records, b.selection_records);

@@ -8,11 +8,17 @@ use std::sync::Arc;
 
 fn bc() -> Option<BreastCancer> {
     let g = dlr_testutil::shared_dir()?.join("golden");
-    Some(breast_cancer(&g.join("data/breast_cancer.csv"), &g.join("data/breast_cancer_split.csv")))
+    Some(breast_cancer(
+        &g.join("data/breast_cancer.csv"),
+        &g.join("data/breast_cancer_split.csv"),
+    ))
 }
 
 fn zscored(model: Arc<dyn Classifier>) -> Arc<dyn Classifier> {
-    Arc::new(Pipeline::new(SelectionChain::new(vec![SelectionStep::DropConstant, SelectionStep::ZScore]).unwrap(), model))
+    Arc::new(Pipeline::new(
+        SelectionChain::new(vec![SelectionStep::DropConstant, SelectionStep::ZScore]).unwrap(),
+        model,
+    ))
 }
 
 #[test]
@@ -23,17 +29,64 @@ fn stacking_combines_out_of_fold_predictions() {
     let xte = bc.x.select_rows(&bc.test).unwrap();
     let ytr: Vec<bool> = bc.train.iter().map(|&i| bc.y[i]).collect();
     let yte: Vec<bool> = bc.test.iter().map(|&i| bc.y[i]).collect();
-    let shape: Vec<String> = ["mean_radius", "mean_perimeter", "mean_area", "worst_radius", "worst_perimeter", "worst_area"].iter().map(|s| s.to_string()).collect();
-    let texture: Vec<String> = ["mean_texture", "worst_texture", "mean_smoothness", "worst_smoothness", "worst_concave_points"].iter().map(|s| s.to_string()).collect();
+    let shape: Vec<String> = [
+        "mean_radius",
+        "mean_perimeter",
+        "mean_area",
+        "worst_radius",
+        "worst_perimeter",
+        "worst_area",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let texture: Vec<String> = [
+        "mean_texture",
+        "worst_texture",
+        "mean_smoothness",
+        "worst_smoothness",
+        "worst_concave_points",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let members = vec![
-        StackingMember { name: "rf_shape".into(), model: Arc::new(RandomForestParams::default().n_trees(200).seed(3).build().unwrap()), columns: Some(shape.clone()) },
-        StackingMember { name: "svm_texture".into(), model: zscored(Arc::new(SvmParams::default().build().unwrap())), columns: Some(texture.clone()) },
+        StackingMember {
+            name: "rf_shape".into(),
+            model: Arc::new(
+                RandomForestParams::default()
+                    .n_trees(200)
+                    .seed(3)
+                    .build()
+                    .unwrap(),
+            ),
+            columns: Some(shape.clone()),
+        },
+        StackingMember {
+            name: "svm_texture".into(),
+            model: zscored(Arc::new(SvmParams::default().build().unwrap())),
+            columns: Some(texture.clone()),
+        },
     ];
     let stack = Stacking::new(members, 5, 17).unwrap();
     let fit = stack.fit(&xtr, &ytr).unwrap();
-    assert_eq!(fit.meta.names, vec!["rf_shape".to_string(), "svm_texture".to_string()]);
+    assert_eq!(
+        fit.meta.names,
+        vec!["rf_shape".to_string(), "svm_texture".to_string()]
+    );
     let auc_stack = util::auc(&fit.predict_proba(&xte).unwrap(), &yte);
-    let auc_rf = util::auc(&RandomForestParams::default().n_trees(200).seed(3).build().unwrap().fit(&xtr.select_named(&shape).unwrap(), &ytr).unwrap().predict_proba(&xte.select_named(&shape).unwrap()).unwrap(), &yte);
+    let auc_rf = util::auc(
+        &RandomForestParams::default()
+            .n_trees(200)
+            .seed(3)
+            .build()
+            .unwrap()
+            .fit(&xtr.select_named(&shape).unwrap(), &ytr)
+            .unwrap()
+            .predict_proba(&xte.select_named(&shape).unwrap())
+            .unwrap(),
+        &yte,
+    );
     eprintln!("stack AUC {auc_stack:.4}, shape-only RF {auc_rf:.4}");
     // both meta coefficients carry weight, and combining two views beats the shape-only forest
     assert!(fit.meta.coef[1] > 0.0 && fit.meta.coef[2] > 0.0);
@@ -51,18 +104,44 @@ fn chain_records_rad_score_and_formula() {
         SelectionStep::DropConstant,
         SelectionStep::ZScore,
         SelectionStep::MannWhitney(MannWhitneyFilter::new(0.05, true).unwrap()),
-        SelectionStep::Correlation(CorrelationFilter::new(0.6, CorrelationMethod::Pearson).unwrap()),
-        SelectionStep::Lasso(LassoCvParams::default().fold_ids(bc.foldid_train.clone()).build().unwrap(), LambdaChoice::Min),
+        SelectionStep::Correlation(
+            CorrelationFilter::new(0.6, CorrelationMethod::Pearson).unwrap(),
+        ),
+        SelectionStep::Lasso(
+            LassoCvParams::default()
+                .fold_ids(bc.foldid_train.clone())
+                .build()
+                .unwrap(),
+            LambdaChoice::Min,
+        ),
     ])
     .unwrap();
     let fit = chain.fit(&xtr, &ytr, None).unwrap();
     let names: Vec<&str> = fit.records.iter().map(|r| r.step.as_str()).collect();
-    assert_eq!(names, ["drop_constant", "zscore", "mann_whitney", "correlation", "lasso"]);
+    assert_eq!(
+        names,
+        [
+            "drop_constant",
+            "zscore",
+            "mann_whitney",
+            "correlation",
+            "lasso"
+        ]
+    );
     for w in fit.records.windows(2) {
-        assert_eq!(w[1].n_in, w[0].kept.len(), "each step receives what the previous kept");
+        assert_eq!(
+            w[1].n_in,
+            w[0].kept.len(),
+            "each step receives what the previous kept"
+        );
     }
     for r in &fit.records {
-        assert_eq!(r.kept.len() + r.dropped.len(), r.n_in, "{}: kept + dropped = input", r.step);
+        assert_eq!(
+            r.kept.len() + r.dropped.len(),
+            r.n_in,
+            "{}: kept + dropped = input",
+            r.step
+        );
     }
     let rs = fit.rad_score().unwrap();
     assert_eq!(rs.terms.len(), fit.selected.len());
@@ -74,28 +153,56 @@ fn chain_records_rad_score_and_formula() {
     // the rad-score column equals the LASSO linear predictor on the chain's scaled features
     let xs = fit.transform(&xtr).unwrap();
     let (lf, choice) = fit.lasso.as_ref().unwrap();
-    let lp = lf.path.linear_predictor(&ZScore.fit(&xtr).unwrap().transform(&xtr).unwrap().select_named(&lf.feature_names).unwrap(), lf.index(*choice)).unwrap();
+    let lp = lf
+        .path
+        .linear_predictor(
+            &ZScore
+                .fit(&xtr)
+                .unwrap()
+                .transform(&xtr)
+                .unwrap()
+                .select_named(&lf.feature_names)
+                .unwrap(),
+            lf.index(*choice),
+        )
+        .unwrap();
     let col = rs.compute(&xs).unwrap();
     for (a, b) in col.iter().zip(&lp) {
         assert!((a - b).abs() < 1e-10);
     }
     // Mann–Whitney with FDR keeps a subset of the raw-p selection
-    let raw = MannWhitneyFilter::new(0.05, false).unwrap().select(&xtr, &ytr).unwrap();
+    let raw = MannWhitneyFilter::new(0.05, false)
+        .unwrap()
+        .select(&xtr, &ytr)
+        .unwrap();
     assert!(fit.records[2].kept.iter().all(|k| raw.kept.contains(k)));
 }
 
 #[test]
 fn bootstrap_optimism_is_positive_and_deterministic() {
     let _ = dlr_testutil::require_shared!("golden/data/asah.csv");
-    let t = read_table(&dlr_testutil::shared_dir().unwrap().join("golden/data/asah.csv"));
-    let names: Vec<String> = ["age", "wfns", "s100b", "ndka"].iter().map(|s| s.to_string()).collect();
+    let t = read_table(
+        &dlr_testutil::shared_dir()
+            .unwrap()
+            .join("golden/data/asah.csv"),
+    );
+    let names: Vec<String> = ["age", "wfns", "s100b", "ndka"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let x = t.matrix(&names);
     let y: Vec<bool> = t.f64_col("poor").iter().map(|v| *v == 1.0).collect();
-    let pl = Pipeline::new(SelectionChain::new(vec![]).unwrap(), Arc::new(LogisticRegression::default()));
+    let pl = Pipeline::new(
+        SelectionChain::new(vec![]).unwrap(),
+        Arc::new(LogisticRegression::default()),
+    );
     let a = bootstrap_optimism(&pl, &x, &y, None, 50, 4).unwrap();
     let b = bootstrap_optimism(&pl, &x, &y, None, 50, 4).unwrap();
     assert_eq!(a, b);
-    eprintln!("apparent {:.4} optimism {:.4} corrected {:.4}", a.apparent_auc, a.optimism, a.corrected_auc);
+    eprintln!(
+        "apparent {:.4} optimism {:.4} corrected {:.4}",
+        a.apparent_auc, a.optimism, a.corrected_auc
+    );
     assert!(a.optimism > 0.0 && a.optimism < 0.1, "{a:?}");
     assert_eq!(a.n_used + a.n_failed, 50);
     assert!((a.corrected_auc - (a.apparent_auc - a.optimism)).abs() < 1e-15);
@@ -105,7 +212,9 @@ fn toy(n: usize, p: usize, seed: u64) -> (Matrix, Vec<bool>) {
     use rand::{Rng, SeedableRng};
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let y: Vec<bool> = (0..n).map(|i| i % 3 == 0).collect();
-    let data = (0..n * p).map(|k| rng.gen::<f64>() + if y[k / p] && k % p == 0 { 0.8 } else { 0.0 }).collect();
+    let data = (0..n * p)
+        .map(|k| rng.gen::<f64>() + if y[k / p] && k % p == 0 { 0.8 } else { 0.0 })
+        .collect();
     (Matrix::from_rows_unnamed(data, n, p).unwrap(), y)
 }
 
@@ -114,18 +223,39 @@ fn constant_features_are_dropped_or_reported() {
     let (x, y) = toy(40, 3, 1);
     let c = Matrix::from_columns(&[vec![2.5; 40]], vec!["const".into()]).unwrap();
     let x = x.hstack(&c).unwrap();
-    assert!(matches!(ZScore.fit(&x), Err(LearnError::InvalidData { .. })));
-    let chain = SelectionChain::new(vec![SelectionStep::DropConstant, SelectionStep::ZScore]).unwrap();
+    assert!(matches!(
+        ZScore.fit(&x),
+        Err(LearnError::InvalidData { .. })
+    ));
+    let chain =
+        SelectionChain::new(vec![SelectionStep::DropConstant, SelectionStep::ZScore]).unwrap();
     let fit = chain.fit(&x, &y, None).unwrap();
     assert_eq!(fit.records[0].dropped, vec!["const".to_string()]);
     // without DropConstant, the z-score step says what to do
-    let bad = SelectionChain::new(vec![SelectionStep::ZScore]).unwrap().fit(&x, &y, None);
-    assert!(matches!(bad, Err(LearnError::InvalidData { reason, .. }) if reason.contains("DropConstant")));
+    let bad = SelectionChain::new(vec![SelectionStep::ZScore])
+        .unwrap()
+        .fit(&x, &y, None);
+    assert!(
+        matches!(bad, Err(LearnError::InvalidData { reason, .. }) if reason.contains("DropConstant"))
+    );
     // LASSO leaves a constant column at exactly zero
-    let path = lasso_path(&x, &y, &LambdaSpec::Auto { n_lambda: 20, ratio: None }, 1e-7, 100_000).unwrap();
+    let path = lasso_path(
+        &x,
+        &y,
+        &LambdaSpec::Auto {
+            n_lambda: 20,
+            ratio: None,
+        },
+        1e-7,
+        100_000,
+    )
+    .unwrap();
     assert!(path.beta.iter().all(|b| b[3] == 0.0));
     // a constant feature has no Mann–Whitney signal (p = 1)
-    let mw = MannWhitneyFilter::new(0.05, false).unwrap().select(&x, &y).unwrap();
+    let mw = MannWhitneyFilter::new(0.05, false)
+        .unwrap()
+        .select(&x, &y)
+        .unwrap();
     assert_eq!(mw.statistic[3].1, 1.0);
 }
 
@@ -136,13 +266,31 @@ fn nan_features_are_a_clear_error() {
     d[7] = f64::NAN;
     let x = Matrix::new(d, 30, 2, vec!["a".into(), "b".into()]).unwrap();
     for r in [
-        SelectionChain::new(vec![SelectionStep::ZScore]).unwrap().fit(&x, &y, None).map(|_| ()),
-        LassoCvParams::default().n_folds(3).build().unwrap().fit(&x, &y).map(|_| ()),
-        RandomForestParams::default().build().unwrap().fit(&x, &y).map(|_| ()),
-        SvmParams::default().build().unwrap().fit(&x, &y).map(|_| ()),
+        SelectionChain::new(vec![SelectionStep::ZScore])
+            .unwrap()
+            .fit(&x, &y, None)
+            .map(|_| ()),
+        LassoCvParams::default()
+            .n_folds(3)
+            .build()
+            .unwrap()
+            .fit(&x, &y)
+            .map(|_| ()),
+        RandomForestParams::default()
+            .build()
+            .unwrap()
+            .fit(&x, &y)
+            .map(|_| ()),
+        SvmParams::default()
+            .build()
+            .unwrap()
+            .fit(&x, &y)
+            .map(|_| ()),
     ] {
         match r {
-            Err(LearnError::InvalidData { reason, .. }) => assert!(reason.contains("\"b\""), "{reason}"),
+            Err(LearnError::InvalidData { reason, .. }) => {
+                assert!(reason.contains("\"b\""), "{reason}")
+            }
             other => panic!("expected an InvalidData error naming feature b, got {other:?}"),
         }
     }
@@ -154,55 +302,117 @@ fn class_smaller_than_folds_is_a_clear_error() {
     for (i, v) in y.iter_mut().enumerate() {
         *v = i < 4; // 4 positives
     }
-    assert!(matches!(kfold(&y, 5, 1), Err(LearnError::InvalidData { reason, .. }) if reason.contains("fewer than the 5 folds")));
-    assert!(matches!(LassoCvParams::default().build().unwrap().fit(&x, &y), Err(LearnError::InvalidData { .. })));
-    assert!(matches!(nested_cv(&Pipeline::new(SelectionChain::new(vec![]).unwrap(), Arc::new(LogisticRegression::default())), &x, &y, None, 5, 1), Err(LearnError::InvalidData { .. })));
+    assert!(
+        matches!(kfold(&y, 5, 1), Err(LearnError::InvalidData { reason, .. }) if reason.contains("fewer than the 5 folds"))
+    );
+    assert!(matches!(
+        LassoCvParams::default().build().unwrap().fit(&x, &y),
+        Err(LearnError::InvalidData { .. })
+    ));
+    assert!(matches!(
+        nested_cv(
+            &Pipeline::new(
+                SelectionChain::new(vec![]).unwrap(),
+                Arc::new(LogisticRegression::default())
+            ),
+            &x,
+            &y,
+            None,
+            5,
+            1
+        ),
+        Err(LearnError::InvalidData { .. })
+    ));
     assert!(kfold(&y, 4, 1).is_ok());
 }
 
 #[test]
 fn p_greater_than_n_uses_glmnets_ratio_and_logistic_refuses() {
     let (x, y) = toy(30, 60, 4);
-    let fit = LassoCvParams::default().n_folds(5).build().unwrap().fit(&x, &y).unwrap();
+    let fit = LassoCvParams::default()
+        .n_folds(5)
+        .build()
+        .unwrap()
+        .fit(&x, &y)
+        .unwrap();
     let l = &fit.path.lambda;
     // n ≤ p ⇒ lambda.min.ratio = 0.01 (unless the path stopped early at 99.9% deviance explained)
     if l.len() == 100 {
         assert!((l[99] / l[0] - 0.01).abs() < 1e-12);
     } else {
-        assert!(*fit.path.dev_ratio.last().unwrap() > 0.999, "a computed path only stops early on glmnet's deviance rules");
+        assert!(
+            *fit.path.dev_ratio.last().unwrap() > 0.999,
+            "a computed path only stops early on glmnet's deviance rules"
+        );
     }
     assert!(l[1] / l[0] - 0.01f64.powf(1.0 / 99.0) < 1e-12);
     assert!(fit.nonzero(LambdaChoice::Min).len() < 30);
-    assert!(matches!(LogisticRegression::default().fit(&x, &y), Err(LearnError::InvalidData { .. })));
+    assert!(matches!(
+        LogisticRegression::default().fit(&x, &y),
+        Err(LearnError::InvalidData { .. })
+    ));
 }
 
 #[test]
 fn separable_data_gives_defined_results() {
     let x = Matrix::from_rows_unnamed((0..20).map(|i| i as f64).collect(), 20, 1).unwrap();
     let y: Vec<bool> = (0..20).map(|i| i >= 10).collect();
-    assert!(matches!(LogisticRegression::default().fit(&x, &y), Err(LearnError::Separation { .. })));
+    assert!(matches!(
+        LogisticRegression::default().fit(&x, &y),
+        Err(LearnError::Separation { .. })
+    ));
     // LASSO stays finite: the path stops once 99.9% of the deviance is explained (glmnet's rule)
-    let p = lasso_path(&x, &y, &LambdaSpec::Auto { n_lambda: 100, ratio: None }, 1e-7, 100_000).unwrap();
+    let p = lasso_path(
+        &x,
+        &y,
+        &LambdaSpec::Auto {
+            n_lambda: 100,
+            ratio: None,
+        },
+        1e-7,
+        100_000,
+    )
+    .unwrap();
     assert!(p.lambda.len() < 100 && *p.dev_ratio.last().unwrap() > 0.999);
     assert!(p.beta.iter().all(|b| b[0].is_finite()));
     // SVM and forest separate it perfectly
-    let svm = SvmParams::default().kernel(Kernel::Linear).build().unwrap().fit(&x, &y).unwrap();
+    let svm = SvmParams::default()
+        .kernel(Kernel::Linear)
+        .build()
+        .unwrap()
+        .fit(&x, &y)
+        .unwrap();
     assert_eq!(util::auc(&svm.decision_function(&x).unwrap(), &y), 1.0);
-    let rf = RandomForestParams::default().n_trees(50).build().unwrap().fit(&x, &y).unwrap();
+    let rf = RandomForestParams::default()
+        .n_trees(50)
+        .build()
+        .unwrap()
+        .fit(&x, &y)
+        .unwrap();
     assert_eq!(util::auc(&rf.predict_proba(&x).unwrap(), &y), 1.0);
 }
 
 #[test]
 fn parameters_are_validated_when_built() {
     assert!(LassoCvParams::default().n_folds(2).build().is_err());
-    assert!(LassoCvParams::default().lambda_min_ratio(1.5).build().is_err());
+    assert!(LassoCvParams::default()
+        .lambda_min_ratio(1.5)
+        .build()
+        .is_err());
     assert!(SvmParams::default().c(-1.0).build().is_err());
-    assert!(SvmParams::default().kernel(Kernel::Rbf { gamma: Some(0.0) }).build().is_err());
+    assert!(SvmParams::default()
+        .kernel(Kernel::Rbf { gamma: Some(0.0) })
+        .build()
+        .is_err());
     assert!(RandomForestParams::default().n_trees(0).build().is_err());
     assert!(MannWhitneyFilter::new(0.0, false).is_err());
     assert!(IccFilter::new(1.0, IccForm::Icc2).is_err());
     assert!(stratified_split(&[true, false, true, false], 1.0, 1).is_err());
-    assert!(SelectionChain::new(vec![SelectionStep::Lasso(LassoCvParams::default().build().unwrap(), LambdaChoice::Min), SelectionStep::ZScore]).is_err());
+    assert!(SelectionChain::new(vec![
+        SelectionStep::Lasso(LassoCvParams::default().build().unwrap(), LambdaChoice::Min),
+        SelectionStep::ZScore
+    ])
+    .is_err());
 }
 
 #[test]

@@ -14,9 +14,17 @@ fn svm_decision_values_match_libsvm() {
     let _ = dlr_testutil::require_shared!("golden/svm.json");
     let g = dlr_testutil::shared_dir().unwrap().join("golden");
     let gold = json(&g.join("svm.json"));
-    let bc = breast_cancer(&g.join("data/breast_cancer.csv"), &g.join("data/breast_cancer_split.csv"));
+    let bc = breast_cancer(
+        &g.join("data/breast_cancer.csv"),
+        &g.join("data/breast_cancer_split.csv"),
+    );
     let t = read_table(&g.join("data/breast_cancer.csv"));
-    let names: Vec<String> = t.header.iter().filter(|h| *h != "malignant").cloned().collect();
+    let names: Vec<String> = t
+        .header
+        .iter()
+        .filter(|h| *h != "malignant")
+        .cloned()
+        .collect();
     assert_eq!(names.len(), 31);
     let x_all = t.matrix(&names);
     let xtr_raw = x_all.select_rows(&bc.train).unwrap();
@@ -25,19 +33,41 @@ fn svm_decision_values_match_libsvm() {
     let z = ZScore.fit(&xtr_raw).unwrap();
     let xtr = z.transform(&xtr_raw).unwrap();
     let xte = z.transform(&x_all.select_rows(&bc.test).unwrap()).unwrap();
-    for (kernel, key) in [(Kernel::Linear, "linear"), (Kernel::Rbf { gamma: None }, "radial")] {
-        let svm = SvmParams::default().kernel(kernel).c(1.0).eps(1e-6).build().unwrap();
+    for (kernel, key) in [
+        (Kernel::Linear, "linear"),
+        (Kernel::Rbf { gamma: None }, "radial"),
+    ] {
+        let svm = SvmParams::default()
+            .kernel(kernel)
+            .c(1.0)
+            .eps(1e-6)
+            .build()
+            .unwrap();
         let fit = svm.fit(&xtr, &ytr).unwrap();
         let want = f64s(&gold["models"][key]["decision_values_test"]);
         let got = fit.decision_function(&xte).unwrap();
-        let max = got.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
-        eprintln!("{key}: max |decision diff| = {max:e}, n_sv {} (libsvm {})", fit.support.len(), gold["models"][key]["n_sv"]);
+        let max = got
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        eprintln!(
+            "{key}: max |decision diff| = {max:e}, n_sv {} (libsvm {})",
+            fit.support.len(),
+            gold["models"][key]["n_sv"]
+        );
         assert!(max < 1e-4, "{key}: decision values differ by {max}");
-        assert_eq!(fit.support.len() as u64, gold["models"][key]["n_sv"].as_u64().unwrap());
+        assert_eq!(
+            fit.support.len() as u64,
+            gold["models"][key]["n_sv"].as_u64().unwrap()
+        );
         // Platt probabilities are monotone in the decision value and discriminate as well
         let p = fit.predict_proba(&xte).unwrap();
         let auc_p = dlr_learn::util::auc(&p, &yte);
         let auc_d = dlr_learn::util::auc(&got, &yte);
-        assert!((auc_p - auc_d).abs() < 1e-12 && auc_p > 0.95, "{key}: AUC {auc_p} vs {auc_d}");
+        assert!(
+            (auc_p - auc_d).abs() < 1e-12 && auc_p > 0.95,
+            "{key}: AUC {auc_p} vs {auc_d}"
+        );
     }
 }

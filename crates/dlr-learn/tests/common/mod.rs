@@ -12,18 +12,32 @@ pub struct Table {
 
 pub fn read_table(path: &Path) -> Table {
     let mut rdr = csv::Reader::from_path(path).expect("open csv");
-    let header = rdr.headers().expect("header").iter().map(|s| s.to_string()).collect();
-    let rows = rdr.records().map(|r| r.expect("record").iter().map(|s| s.to_string()).collect()).collect();
+    let header = rdr
+        .headers()
+        .expect("header")
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let rows = rdr
+        .records()
+        .map(|r| r.expect("record").iter().map(|s| s.to_string()).collect())
+        .collect();
     Table { header, rows }
 }
 
 impl Table {
     pub fn col(&self, name: &str) -> usize {
-        self.header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"))
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
     }
     pub fn f64_col(&self, name: &str) -> Vec<f64> {
         let j = self.col(name);
-        self.rows.iter().map(|r| r[j].parse::<f64>().unwrap_or(f64::NAN)).collect()
+        self.rows
+            .iter()
+            .map(|r| r[j].parse::<f64>().unwrap_or(f64::NAN))
+            .collect()
     }
     pub fn str_col(&self, name: &str) -> Vec<String> {
         let j = self.col(name);
@@ -46,7 +60,12 @@ pub struct BreastCancer {
 
 pub fn breast_cancer(data: &Path, split: &Path) -> BreastCancer {
     let t = read_table(data);
-    let names: Vec<String> = t.header.iter().filter(|h| *h != "target" && *h != "malignant").cloned().collect();
+    let names: Vec<String> = t
+        .header
+        .iter()
+        .filter(|h| *h != "target" && *h != "malignant")
+        .cloned()
+        .collect();
     let x = t.matrix(&names);
     let y: Vec<bool> = t.f64_col("malignant").iter().map(|v| *v == 1.0).collect();
     let s = read_table(split);
@@ -54,8 +73,17 @@ pub fn breast_cancer(data: &Path, split: &Path) -> BreastCancer {
     let fid = s.str_col("foldid");
     let train: Vec<usize> = (0..sp.len()).filter(|&i| sp[i] == "train").collect();
     let test: Vec<usize> = (0..sp.len()).filter(|&i| sp[i] == "test").collect();
-    let foldid_train = train.iter().map(|&i| fid[i].parse::<usize>().expect("fold id")).collect();
-    BreastCancer { x, y, train, test, foldid_train }
+    let foldid_train = train
+        .iter()
+        .map(|&i| fid[i].parse::<usize>().expect("fold id"))
+        .collect();
+    BreastCancer {
+        x,
+        y,
+        train,
+        test,
+        foldid_train,
+    }
 }
 
 pub fn json(path: &Path) -> serde_json::Value {
@@ -63,5 +91,9 @@ pub fn json(path: &Path) -> serde_json::Value {
 }
 
 pub fn f64s(v: &serde_json::Value) -> Vec<f64> {
-    v.as_array().expect("array").iter().map(|x| x.as_f64().expect("number")).collect()
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect()
 }
