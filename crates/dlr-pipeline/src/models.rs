@@ -1,0 +1,360 @@
+//! Fitting the study's models on training patients only, and applying them to any patients.
+//!
+//! The same function fits the models in `dlr run` and refits them from a model bundle in
+//! `dlr predict` (every model is seeded and deterministic, and the bundle stores a digest of
+//! the training predictions so a refit that differs is refused).
+
+use crate::config::StudyConfig;
+use crate::error::{PipelineError, Result};
+use dlr_learn::{
+    ChainFit, Classifier, ClinicalFit, ClinicalModel, CorrelationFilter, CorrelationMethod, Fit, IccFilter,
+    IccForm, LambdaChoice, LassoCvParams, LogisticRegression, MannWhitneyFilter, Matrix, Pipeline, PipelineFit,
+    PredictProba, SelectionChain, SelectionStep, StepRecord,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Model names, in report order.
+pub const MODEL_NAMES: [&str; 4] = ["radiomics", "deep", "clinical", "combined"];
+
+/// A matrix in a serialisable form (for the model bundle).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredMatrix {
+    /// Column names.
+    pub names: Vec<String>,
+    /// Number of rows.
+    pub n_rows: usize,
+    /// Values, row-major.
+    pub data: Vec<f64>,
+}
+
+impl StoredMatrix {
+    /// From a learn matrix.
+    pub fn from_matrix(m: &Matrix) -> Self {
+        Self {
+            names: m.names().to_vec(),
+            n_rows: m.n_rows(),
+            data: m.data().to_vec(),
+        }
+    }
+
+    /// To a learn matrix.
+    pub fn to_matrix(&self) -> Result<Matrix> {
+        Matrix::new(self.data.clone(), self.n_rows, self.names.len(), self.names.clone()).map_err(learn_err)
+    }
+}
+
+/// Converts a learn error.
+pub fn learn_err(e: dlr_learn::LearnError) -> PipelineError {
+    PipelineError::Data(e.to_string())
+}
+
+/// The feature matrices of one set of patients (rows aligned).
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Handcrafted radiomics (primary reader), the columns the chain starts from.
+    pub radiomics: Option<Matrix>,
+    /// Deep features.
+    pub deep: Option<Matrix>,
+    /// Encoded clinical covariates.
+    pub clinical: Option<Matrix>,
+}
+
+/// Everything fitted on the training patients.
+pub struct FittedModels {
+    /// Radiomics selection chain + random forest.
+    pub radiomics: Option<PipelineFit>,
+    /// Deep selection chain + SVM.
+    pub deep: Option<PipelineFit>,
+    /// Clinical logistic model.
+    pub clinical: Option<ClinicalFit>,
+    /// Stacked combination.
+    pub combined: Option<dlr_learn::stacking::StackingFit>,
+    /// Why a configured model was not fitted, by model name.
+    pub skipped: BTreeMap<String, String>,
+}
+
+/// A classifier that predicts the training prevalence when its inner fit fails (used inside
+/// stacking folds, where e.g. no clinical variable may pass screening in one fold).
+struct OrPrevalence(Arc<dyn Classifier>);
+
+struct Constant(f64);
+
+impl PredictProba for Constant {
+    fn predict_proba(&self, x: &Matrix) -> dlr_learn::Result<Vec<f64>> {
+        Ok(vec![self.0; x.n_rows()])
+    }
+}
+
+impl Classifier for OrPrevalence {
+    fn name(&self) -> String {
+        self.0.name()
+    }
+    fn fit_boxed(&self, x: &Matrix, y: &[bool]) -> dlr_learn::Result<Box<dyn PredictProba + Send + Sync>> {
+        match self.0.fit_boxed(x, y) {
+            Ok(m) => Ok(m),
+            Err(_) => {
+                let p = y.iter().filter(|&&b| b).count() as f64 / y.len().max(1) as f64;
+                Ok(Box::new(Constant(p)))
+            }
+        }
+    }
+}
+
+/// The selection chain of the config (without the ICC step, which runs once on the training
+/// patients' reader pairs before the chain).
+pub fn selection_chain(cfg: &StudyConfig) -> Result<SelectionChain> {
+    let s = &cfg.selection;
+    let method = match s.correlation_method.as_str() {
+        "spearman" => CorrelationMethod::Spearman,
+        "max" => CorrelationMethod::MaxAbs,
+        _ => CorrelationMethod::Pearson,
+    };
+    let choice = if s.lambda_rule == "1se" {
+        LambdaChoice::OneSe
+    } else {
+        LambdaChoice::Min
+    };
+    SelectionChain::new(vec![
+        SelectionStep::DropConstant,
+        SelectionStep::ZScore,
+        SelectionStep::MannWhitney(MannWhitneyFilter::new(s.p_threshold, s.fdr).map_err(learn_err)?),
+        SelectionStep::Correlation(CorrelationFilter::new(s.correlation_threshold, method).map_err(learn_err)?),
+        SelectionStep::Lasso(
+            LassoCvParams::default()
+                .n_folds(s.lasso_folds)
+                .seed(cfg.split.seed)
+                .build()
+                .map_err(learn_err)?,
+            choice,
+        ),
+    ])
+    .map_err(learn_err)
+}
+
+/// The inter-reader ICC filter on training patients: returns the kept columns and the step record.
+pub fn icc_filter(cfg: &StudyConfig, reader_a: &Matrix, reader_b: &Matrix) -> Result<StepRecord> {
+    let f = IccFilter::new(cfg.selection.icc_threshold, IccForm::Icc2).map_err(learn_err)?;
+    let out = f.select(reader_a, reader_b).map_err(learn_err)?;
+    Ok(StepRecord {
+        step: "icc".into(),
+        n_in: reader_a.n_cols(),
+        kept: out.kept,
+        dropped: out.dropped,
+        statistic: out.statistic,
+        note: format!(
+            "ICC(2,1) > {} on {} training patients read by both readers",
+            cfg.selection.icc_threshold,
+            reader_a.n_rows()
+        ),
+    })
+}
+
+fn rf(cfg: &StudyConfig) -> Result<Arc<dyn Classifier>> {
+    Ok(Arc::new(
+        dlr_learn::forest::RandomForestParams::default()
+            .n_trees(cfg.models.rf_trees)
+            .seed(cfg.models.seed)
+            .build()
+            .map_err(learn_err)?,
+    ))
+}
+
+fn svm(cfg: &StudyConfig) -> Result<Arc<dyn Classifier>> {
+    let kernel = if cfg.models.svm_kernel == "linear" {
+        dlr_learn::svm::Kernel::Linear
+    } else {
+        dlr_learn::svm::Kernel::Rbf { gamma: None }
+    };
+    Ok(Arc::new(
+        dlr_learn::svm::SvmParams {
+            kernel,
+            seed: cfg.models.seed,
+            ..Default::default()
+        }
+        .build()
+        .map_err(learn_err)?,
+    ))
+}
+
+/// Fits every configured model on the training rows.
+pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedModels> {
+    let mut skipped = BTreeMap::new();
+    let chain = selection_chain(cfg)?;
+    let rad_pipe = Pipeline::new(chain.clone(), rf(cfg)?);
+    let deep_pipe = Pipeline::new(chain, svm(cfg)?);
+    let clinical_model = ClinicalModel::new(0.05, LogisticRegression::default()).map_err(learn_err)?;
+
+    let mut radiomics = None;
+    if cfg.models.radiomics || cfg.models.combined {
+        match &x.radiomics {
+            Some(m) if m.n_cols() > 0 => match rad_pipe.fit(m, y, None) {
+                Ok(f) => radiomics = Some(f),
+                Err(e) => {
+                    skipped.insert("radiomics".into(), format!("fitting failed: {e}"));
+                }
+            },
+            _ => {
+                skipped.insert("radiomics".into(), "no radiomics features available".into());
+            }
+        }
+    }
+    let mut deep = None;
+    if cfg.models.deep || cfg.models.combined {
+        match &x.deep {
+            Some(m) if m.n_cols() > 0 => match deep_pipe.fit(m, y, None) {
+                Ok(f) => deep = Some(f),
+                Err(e) => {
+                    skipped.insert("deep".into(), format!("fitting failed: {e}"));
+                }
+            },
+            _ => {
+                skipped.insert("deep".into(), "no deep features (see the deep stage)".into());
+            }
+        }
+    }
+    let mut clinical = None;
+    if cfg.models.clinical || cfg.models.combined {
+        match &x.clinical {
+            Some(m) if m.n_cols() > 0 => match clinical_model.fit(m, y) {
+                Ok(f) => clinical = Some(f),
+                Err(e) => {
+                    skipped.insert("clinical".into(), e.to_string());
+                }
+            },
+            _ => {
+                skipped.insert("clinical".into(), "no clinical covariates configured".into());
+            }
+        }
+    }
+    let mut combined = None;
+    if cfg.models.combined {
+        let mut members = Vec::new();
+        let mut parts: Vec<&Matrix> = Vec::new();
+        if let (Some(_), Some(m)) = (&radiomics, &x.radiomics) {
+            members.push(dlr_learn::stacking::StackingMember {
+                name: "radiomics".into(),
+                model: Arc::new(OrPrevalence(Arc::new(rad_pipe.clone()))),
+                columns: Some(m.names().to_vec()),
+            });
+            parts.push(m);
+        }
+        if let (Some(_), Some(m)) = (&deep, &x.deep) {
+            members.push(dlr_learn::stacking::StackingMember {
+                name: "deep".into(),
+                model: Arc::new(OrPrevalence(Arc::new(deep_pipe.clone()))),
+                columns: Some(m.names().to_vec()),
+            });
+            parts.push(m);
+        }
+        if let (Some(_), Some(m)) = (&clinical, &x.clinical) {
+            members.push(dlr_learn::stacking::StackingMember {
+                name: "clinical".into(),
+                model: Arc::new(OrPrevalence(Arc::new(clinical_model.clone()))),
+                columns: Some(m.names().to_vec()),
+            });
+            parts.push(m);
+        }
+        if members.len() < 2 {
+            skipped.insert(
+                "combined".into(),
+                format!("needs at least two fitted base models, have {}", members.len()),
+            );
+        } else {
+            let all = hstack(&parts)?;
+            let stack = dlr_learn::stacking::Stacking::new(members, 5, cfg.models.seed).map_err(learn_err)?;
+            match stack.fit(&all, y) {
+                Ok(f) => combined = Some(f),
+                Err(e) => {
+                    skipped.insert("combined".into(), format!("fitting failed: {e}"));
+                }
+            }
+        }
+    }
+    for name in MODEL_NAMES {
+        let configured = match name {
+            "radiomics" => cfg.models.radiomics,
+            "deep" => cfg.models.deep,
+            "clinical" => cfg.models.clinical,
+            _ => cfg.models.combined,
+        };
+        if !configured {
+            skipped.insert(name.into(), "switched off in [models]".into());
+        }
+    }
+    Ok(FittedModels {
+        radiomics: radiomics.filter(|_| true),
+        deep,
+        clinical,
+        combined,
+        skipped,
+    })
+}
+
+fn hstack(parts: &[&Matrix]) -> Result<Matrix> {
+    let mut it = parts.iter();
+    let first = it.next().ok_or_else(|| PipelineError::Data("nothing to stack".into()))?;
+    let mut m = (*first).clone();
+    for p in it {
+        m = m.hstack(p).map_err(learn_err)?;
+    }
+    Ok(m)
+}
+
+impl FittedModels {
+    /// Probabilities of every fitted (and configured) model for the rows of `x`.
+    pub fn predict(&self, cfg: &StudyConfig, x: &Inputs) -> Result<BTreeMap<String, Vec<f64>>> {
+        let mut out = BTreeMap::new();
+        if cfg.models.radiomics {
+            if let (Some(f), Some(m)) = (&self.radiomics, &x.radiomics) {
+                out.insert("radiomics".to_string(), f.predict_proba(m).map_err(learn_err)?);
+            }
+        }
+        if cfg.models.deep {
+            if let (Some(f), Some(m)) = (&self.deep, &x.deep) {
+                out.insert("deep".to_string(), f.predict_proba(m).map_err(learn_err)?);
+            }
+        }
+        if cfg.models.clinical {
+            if let (Some(f), Some(m)) = (&self.clinical, &x.clinical) {
+                out.insert("clinical".to_string(), f.predict_proba(m).map_err(learn_err)?);
+            }
+        }
+        if let Some(f) = &self.combined {
+            let mut parts: Vec<&Matrix> = Vec::new();
+            for (name, _, _) in &f.members {
+                let m = match name.as_str() {
+                    "radiomics" => x.radiomics.as_ref(),
+                    "deep" => x.deep.as_ref(),
+                    _ => x.clinical.as_ref(),
+                };
+                parts.push(m.ok_or_else(|| PipelineError::Data(format!("combined model needs the {name} features")))?);
+            }
+            out.insert("combined".to_string(), f.predict_proba(&hstack(&parts)?).map_err(learn_err)?);
+        }
+        Ok(out)
+    }
+
+    /// The rad-score (LASSO linear predictor of the radiomics chain) for the rows of `x`.
+    pub fn rad_score(&self, x: &Inputs) -> Result<Option<Vec<f64>>> {
+        let (Some(f), Some(m)) = (&self.radiomics, &x.radiomics) else {
+            return Ok(None);
+        };
+        let Some(rs) = f.chain.rad_score() else { return Ok(None) };
+        if f.chain.selected.is_empty() {
+            return Ok(None);
+        }
+        let t = dlr_learn::Transform::transform(&f.chain, m).map_err(learn_err)?;
+        Ok(Some(rs.compute(&t).map_err(learn_err)?))
+    }
+
+    /// The selection records of a chain model (`radiomics` or `deep`).
+    pub fn chain(&self, name: &str) -> Option<&ChainFit> {
+        match name {
+            "radiomics" => self.radiomics.as_ref().map(|f| &f.chain),
+            "deep" => self.deep.as_ref().map(|f| &f.chain),
+            _ => None,
+        }
+    }
+}
