@@ -354,6 +354,19 @@ expected["series_ct"] = dict(values=[float(v) for v in np.stack(vols).ravel()], 
                              spacing=[0.7, 0.8, 2.5], origin=[-5.0, 10.0, 20.0],
                              direction=[1, 0, 0, 0, 0, 1, 0, -1, 0])
 
+# 16c. PALETTE COLOR (Doppler-style overlays): 8-bit indices, 16-bit 200-entry LUTs starting at 10.
+a = rng.integers(0, 256, size=(3, 4), dtype=np.uint8)
+ds = base(ExplicitVRLittleEndian)
+mono(ds, a, 8, 8, False, "PALETTE COLOR")
+for c, kw in enumerate(["Red", "Green", "Blue"]):
+    setattr(ds, f"{kw}PaletteColorLookupTableDescriptor", [200, 10, 16])
+    setattr(ds, f"{kw}PaletteColorLookupTableData", rng.integers(0, 65536, size=200, dtype=np.uint16).tobytes())
+p = save(ds, "palette.dcm", [0])
+d = pydicom.dcmread(p)
+rgbp = pydicom.pixels.apply_color_lut(d.pixel_array, d).astype(np.float64)
+expected["palette.dcm"].update(values=list((rgbp @ np.array([0.299, 0.587, 0.114])).ravel()),
+                               green=list(rgbp[..., 1].ravel()), dims=[4, 3, 1])
+
 # 17. Geometry as SimpleITK (ITK 5.4) reports it, for the files it reads: the "itk" entries.
 try:
     import SimpleITK as sitk

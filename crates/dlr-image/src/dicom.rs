@@ -558,7 +558,7 @@ fn decode_pixels(
         return Err(err(format!("bad Samples per Pixel {}", pm.samples)));
     }
     match pm.photometric.as_str() {
-        "MONOCHROME1" | "MONOCHROME2" if pm.samples == 1 => {}
+        "MONOCHROME1" | "MONOCHROME2" | "PALETTE COLOR" if pm.samples == 1 => {}
         "RGB" | "YBR_FULL" | "YBR_FULL_422" if pm.samples == 3 => {}
         other => {
             return Err(unsupported(
@@ -567,10 +567,15 @@ fn decode_pixels(
                     "photometric interpretation {other} with {} sample(s)",
                     pm.samples
                 ),
-                "supported: MONOCHROME1/2, RGB, YBR_FULL, YBR_FULL_422",
+                "supported: MONOCHROME1/2, PALETTE COLOR, RGB, YBR_FULL, YBR_FULL_422",
             ))
         }
     }
+    let palette = if pm.photometric == "PALETTE COLOR" {
+        Some(read_palette(ds).map_err(|r| err(format!("PALETTE COLOR: {r}")))?)
+    } else {
+        None
+    };
     if !matches!(pm.bits_alloc, 8 | 16 | 32)
         || pm.bits_stored == 0
         || pm.bits_stored > pm.bits_alloc as u32
@@ -628,7 +633,16 @@ fn decode_pixels(
             data.reserve_exact(npix * nz);
             for &f in &frame_sel {
                 let fb = &px[f * frame_bytes..(f + 1) * frame_bytes];
-                let vals = if pm.samples == 1 {
+                let vals = if let Some(pal) = &palette {
+                    colour_notes.clear();
+                    apply_palette(
+                        &mono_frame(fb, &pm, ds.big_endian),
+                        pal,
+                        opts,
+                        &mut colour_notes,
+                    )
+                    .map_err(|e| err(e.to_string()))?
+                } else if pm.samples == 1 {
                     mono_frame(fb, &pm, ds.big_endian)
                 } else {
                     let rgb = colour_frame_native(fb, &pm);
@@ -663,7 +677,16 @@ fn decode_pixels(
             for &f in &frame_sel {
                 let fb = rle_frame(data_frags[f], &pm)
                     .map_err(|r| err(format!("RLE frame {f}: {r}")))?;
-                let vals = if pm.samples == 1 {
+                let vals = if let Some(pal) = &palette {
+                    colour_notes.clear();
+                    apply_palette(
+                        &mono_frame(&fb, &planar_pm, false),
+                        pal,
+                        opts,
+                        &mut colour_notes,
+                    )
+                    .map_err(|e| err(e.to_string()))?
+                } else if pm.samples == 1 {
                     mono_frame(&fb, &planar_pm, false)
                 } else {
                     let rgb = colour_frame_native(&fb, &planar_pm);
@@ -710,7 +733,15 @@ fn decode_pixels(
                 let vals = match img {
                     image::DynamicImage::ImageLuma8(b) if pm.samples == 1 => {
                         let raw: Vec<u8> = b.into_raw();
-                        mono_frame(&raw, &pm, false)
+                        let idx = mono_frame(&raw, &pm, false);
+                        match &palette {
+                            Some(pal) => {
+                                colour_notes.clear();
+                                apply_palette(&idx, pal, opts, &mut colour_notes)
+                                    .map_err(|e| err(e.to_string()))?
+                            }
+                            None => idx,
+                        }
                     }
                     image::DynamicImage::ImageRgb8(b) if pm.samples == 3 => {
                         let rgb: Vec<f32> = b.into_raw().into_iter().map(f32::from).collect();
@@ -751,7 +782,7 @@ fn decode_pixels(
     }
     notes.extend(colour_notes);
     // Rescale (monochrome only).
-    if pm.samples == 1 {
+    if pm.samples == 1 && palette.is_none() {
         let slope = ds.number(tag(0x0028, 0x1053));
         let inter = ds.number(tag(0x0028, 0x1052));
         if slope.is_some() || inter.is_some() {
@@ -785,6 +816,91 @@ fn decode_pixels(
     }
     img.meta.notes = std::mem::take(notes);
     Ok(img)
+}
+
+/// A PALETTE COLOR lookup table: first mapped value and R, G, B entries.
+struct Palette {
+    first: f64,
+    lut: [Vec<f32>; 3],
+    bits: u16,
+}
+
+/// Reads the red/green/blue palette descriptors and data (segmented palettes are refused).
+fn read_palette(ds: &DataSet<'_>) -> std::result::Result<Palette, String> {
+    let mut lut: [Vec<f32>; 3] = Default::default();
+    let mut first = 0.0;
+    let mut bits = 0;
+    for (c, l) in lut.iter_mut().enumerate() {
+        let c = c as u16;
+        if ds.bytes(tag(0x0028, 0x1221 + c)).is_some() {
+            return Err("segmented palettes are not supported".into());
+        }
+        let desc = ds
+            .bytes(tag(0x0028, 0x1101 + c))
+            .filter(|d| d.len() >= 6)
+            .ok_or("no palette descriptor")?;
+        let w = |i: usize| {
+            let a = [desc[2 * i], desc[2 * i + 1]];
+            if ds.big_endian {
+                u16::from_be_bytes(a)
+            } else {
+                u16::from_le_bytes(a)
+            }
+        };
+        let n = if w(0) == 0 { 65536 } else { w(0) as usize };
+        // The first mapped value is US or SS depending on the pixel representation.
+        first = if ds.us(tag(0x0028, 0x0103)) == Some(1) {
+            w(1) as i16 as f64
+        } else {
+            w(1) as f64
+        };
+        bits = w(2);
+        let data = ds.bytes(tag(0x0028, 0x1201 + c)).ok_or("no palette data")?;
+        *l = if data.len() >= 2 * n {
+            data.chunks_exact(2)
+                .take(n)
+                .map(|b| {
+                    let a = [b[0], b[1]];
+                    let v = if ds.big_endian {
+                        u16::from_be_bytes(a)
+                    } else {
+                        u16::from_le_bytes(a)
+                    };
+                    // 8-bit entries stored in 16-bit words keep their value in the low byte.
+                    f32::from(if bits == 8 { v & 0xFF } else { v })
+                })
+                .collect()
+        } else if bits == 8 && data.len() >= n {
+            data[..n].iter().map(|&b| f32::from(b)).collect()
+        } else {
+            return Err(format!(
+                "palette data hold {} bytes for {n} entries",
+                data.len()
+            ));
+        };
+    }
+    Ok(Palette { first, lut, bits })
+}
+
+/// Maps stored indices through the palette to RGB, then to one value per pixel.
+fn apply_palette(
+    idx: &[f32],
+    pal: &Palette,
+    opts: &ReadOptions,
+    notes: &mut Vec<String>,
+) -> Result<Vec<f32>> {
+    let mut rgb = Vec::with_capacity(idx.len() * 3);
+    for &v in idx {
+        for l in &pal.lut {
+            let k = (v as f64 - pal.first).clamp(0.0, (l.len() - 1) as f64) as usize;
+            rgb.push(l[k]);
+        }
+    }
+    notes.push(format!(
+        "PALETTE COLOR mapped through its {}-bit lookup tables",
+        pal.bits
+    ));
+    to_scalar(&rgb, 3, opts.colour, notes)
 }
 
 /// Stored monochrome values of one frame: bits stored / high bit extracted, sign extended,

@@ -21,6 +21,7 @@ fn seeds() -> Vec<(Format, Vec<u8>)> {
         ("ybr_full_422.dcm", Format::Dicom),
         ("rle_mono16.dcm", Format::Dicom),
         ("rle_rgb.dcm", Format::Dicom),
+        ("palette.dcm", Format::Dicom),
         ("grey16.png", Format::Png),
         ("colour.png", Format::Png),
         ("grey16.tif", Format::Tiff),
@@ -136,7 +137,7 @@ proptest! {
     }
 
     #[test]
-    fn mutated_seeds_never_panic(idx in 0usize..15, flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8)) {
+    fn mutated_seeds_never_panic(idx in 0usize..16, flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8)) {
         let seeds = seeds();
         let (fmt, mut bytes) = seeds[idx % seeds.len()].clone();
         for (pos, val) in flips {

@@ -408,3 +408,15 @@ fn dicom_series_folder_ordered_by_position() {
         .to_string()
         .contains("no DICOM files"));
 }
+
+#[test]
+fn dicom_palette_colour_matches_pydicom_lut() {
+    // pydicom.pixels.apply_color_lut: indices below the first mapped value take entry 0, above
+    // the table the last entry.
+    check("palette.dcm", "values", &DEF, 0.02);
+    let g = ReadOptions {
+        colour: ColourMode::Channel(1),
+        frame: None,
+    };
+    check("palette.dcm", "green", &g, 0.0);
+}
