@@ -241,16 +241,33 @@ impl Outline {
         }
     }
 
-    fn mask(&self, n: usize) -> Vec<u8> {
-        let mut m = vec![0u8; n * n];
-        for y in 0..n {
-            for x in 0..n {
-                if self.depth(x as f64, y as f64) >= 0.0 {
-                    m[x + n * y] = 255;
-                }
+    /// Pixel range `[lo, hi)` along one axis that can hold the outline (plus a margin).
+    fn span(&self, centre: f64, n: usize) -> (usize, usize) {
+        let reach: f64 = self.r0 * (1.0 + self.harmonics.iter().map(|h| h.1.abs()).sum::<f64>());
+        let lo = (centre - reach - 3.0).floor().max(0.0) as usize;
+        let hi = ((centre + reach + 3.0).ceil().max(0.0) as usize).min(n);
+        (lo, hi.max(lo))
+    }
+
+    /// `depth` at every pixel of an `n × n` grid; far outside the outline it is `-inf`.
+    fn depth_map(&self, n: usize) -> Vec<f64> {
+        let mut d = vec![f64::NEG_INFINITY; n * n];
+        let (x0, x1) = self.span(self.cx, n);
+        let (y0, y1) = self.span(self.cy, n);
+        for y in y0..y1 {
+            for x in x0..x1 {
+                d[x + n * y] = self.depth(x as f64, y as f64);
             }
         }
-        m
+        d
+    }
+
+    /// Mask (0/255) of the pixels whose centre lies inside the outline.
+    fn mask(&self, n: usize) -> Vec<u8> {
+        self.depth_map(n)
+            .iter()
+            .map(|&d| if d >= 0.0 { 255 } else { 0 })
+            .collect()
     }
 }
 
@@ -361,8 +378,10 @@ fn simulate_patient(
     // tissue structure shared by the phases
     let liver = texture_field(&mut rng, n, 4);
     let lesion_tex = texture_field(&mut rng, n, 2);
-    let depth: Vec<f64> = (0..n * n)
-        .map(|k| outline.depth((k % n) as f64, (k / n) as f64))
+    let depth = outline.depth_map(n);
+    let r1: Vec<u8> = depth
+        .iter()
+        .map(|&d| if d >= 0.0 { 255 } else { 0 })
         .collect();
 
     let sigma_r = (2.0 / std::f64::consts::PI).sqrt(); // Rayleigh with unit mean
@@ -405,7 +424,6 @@ fn simulate_patient(
         let s2 = (1.0 + 0.05 * normal(&mut rng)).clamp(0.9, 1.1);
         let dx = rng.gen_range(-2i32..=2) as f64;
         let dy = rng.gen_range(-2i32..=2) as f64;
-        let r1 = outline.mask(n);
         let r2 = outline.perturbed(s2, dx, dy).mask(n);
         save_png(
             &o.out_dir.join(format!("masks/{id}_{phase}_r1.png")),
