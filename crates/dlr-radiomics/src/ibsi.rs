@@ -41,7 +41,12 @@ pub(crate) fn morphology(roi: &Roi, out: &mut Vec<Raw>) {
     let sph = (36.0 * pi * v * v).cbrt();
     push(out, "morph_sph_dispr", a / sph, why);
     push(out, "morph_sphericity", sph / a, why);
-    push(out, "morph_asphericity", (a.powi(3) / (36.0 * pi * v * v)).cbrt() - 1.0, why);
+    push(
+        out,
+        "morph_asphericity",
+        (a.powi(3) / (36.0 * pi * v * v)).cbrt() - 1.0,
+        why,
+    );
     // Positions of voxel centres (mm).
     let [nx, ny, _] = roi.dims;
     let pos = |i: usize| {
@@ -106,8 +111,18 @@ pub(crate) fn morphology(roi: &Roi, out: &mut Vec<Raw>) {
         why,
     );
     let (ea, eb, ec) = (2.0 * ev[0].sqrt(), 2.0 * ev[1].sqrt(), 2.0 * ev[2].sqrt());
-    push(out, "morph_vol_dens_aee", v / (4.0 * pi * ea * eb * ec / 3.0), why);
-    push(out, "morph_area_dens_aee", a / ellipsoid_area(ea, eb, ec), why);
+    push(
+        out,
+        "morph_vol_dens_aee",
+        v / (4.0 * pi * ea * eb * ec / 3.0),
+        why,
+    );
+    push(
+        out,
+        "morph_area_dens_aee",
+        a / ellipsoid_area(ea, eb, ec),
+        why,
+    );
     push(
         out,
         "morph_vol_dens_conv_hull",
@@ -123,10 +138,18 @@ pub(crate) fn morphology(roi: &Roi, out: &mut Vec<Raw>) {
     let xs = roi.intensities();
     let mean = xs.iter().sum::<f64>() / xs.len() as f64;
     push(out, "morph_integ_int", mean * v, why);
-    let (moran, geary) = moran_geary(roi);
-    push(out, "morph_moran_i", moran, why);
-    push(out, "morph_geary_c", geary, why);
+    let (moran, geary) = if xs.len() <= MORAN_MAX_VOXELS {
+        moran_geary(roi)
+    } else {
+        (f64::NAN, f64::NAN)
+    };
+    let why_big = "Moran's I / Geary's C skipped: ROI has more than 30000 voxels (all-pairs cost)";
+    push(out, "morph_moran_i", moran, why_big);
+    push(out, "morph_geary_c", geary, why_big);
 }
+
+/// Largest intensity mask for which Moran's I and Geary's C (all voxel pairs) are computed.
+pub const MORAN_MAX_VOXELS: usize = 30_000;
 
 /// Ellipsoid surface area by the Legendre series of the IBSI manual (20 terms).
 fn ellipsoid_area(a: f64, b: f64, c: f64) -> f64 {
@@ -170,7 +193,10 @@ fn moran_geary(roi: &Roi) -> (f64, f64) {
             let x = i % nx;
             let y = (i / nx) % ny;
             let z = i / (nx * ny);
-            ([x as f64 * sp[0], y as f64 * sp[1], z as f64 * sp[2]], roi.values[i])
+            (
+                [x as f64 * sp[0], y as f64 * sp[1], z as f64 * sp[2]],
+                roi.values[i],
+            )
         })
         .collect();
     let n = pts.len();
@@ -201,7 +227,13 @@ fn moran_geary(roi: &Roi) -> (f64, f64) {
 
 /// Local and global intensity peaks (mean in a 1 cm³ sphere around the voxel, over all image
 /// voxels). `roi_origin` is the bounding-box corner of the ROI in the image.
-pub(crate) fn local_intensity(image: &Image, roi: &Roi, roi_origin: [usize; 3], round: bool, out: &mut Vec<Raw>) {
+pub(crate) fn local_intensity(
+    image: &Image,
+    roi: &Roi,
+    roi_origin: [usize; 3],
+    round: bool,
+    out: &mut Vec<Raw>,
+) {
     let why = "undefined for an empty ROI";
     let sp = image.spacing;
     let r = (3.0 * 1000.0 / (4.0 * std::f64::consts::PI)).cbrt();
@@ -215,7 +247,9 @@ pub(crate) fn local_intensity(image: &Image, roi: &Roi, roi_origin: [usize; 3], 
     for dz in -ext[2]..=ext[2] {
         for dy in -ext[1]..=ext[1] {
             for dx in -ext[0]..=ext[0] {
-                let d2 = (dx as f64 * sp[0]).powi(2) + (dy as f64 * sp[1]).powi(2) + (dz as f64 * sp[2]).powi(2);
+                let d2 = (dx as f64 * sp[0]).powi(2)
+                    + (dy as f64 * sp[1]).powi(2)
+                    + (dz as f64 * sp[2]).powi(2);
                 if d2 <= r * r + 1e-9 {
                     offsets.push([dx, dy, dz]);
                 }
@@ -223,7 +257,13 @@ pub(crate) fn local_intensity(image: &Image, roi: &Roi, roi_origin: [usize; 3], 
         }
     }
     let val = |x: isize, y: isize, z: isize| -> Option<f64> {
-        if x < 0 || y < 0 || z < 0 || x >= dims[0] as isize || y >= dims[1] as isize || z >= dims[2] as isize {
+        if x < 0
+            || y < 0
+            || z < 0
+            || x >= dims[0] as isize
+            || y >= dims[1] as isize
+            || z >= dims[2] as isize
+        {
             return None;
         }
         let v = image.get(x as usize, y as usize, z as usize) as f64;
@@ -241,7 +281,10 @@ pub(crate) fn local_intensity(image: &Image, roi: &Roi, roi_origin: [usize; 3], 
         s / c
     };
     let [nx, ny, _] = roi.dims;
-    let vmax = roi.intensities().into_iter().fold(f64::NEG_INFINITY, f64::max);
+    let vmax = roi
+        .intensities()
+        .into_iter()
+        .fold(f64::NEG_INFINITY, f64::max);
     let (mut local, mut global) = (f64::NAN, f64::NAN);
     for (i, _) in roi.imask.iter().enumerate().filter(|(_, &m)| m) {
         let x = (i % nx + roi_origin[0]) as isize;
@@ -263,7 +306,12 @@ pub(crate) fn local_intensity(image: &Image, roi: &Roi, roi_origin: [usize; 3], 
 pub(crate) fn statistics(roi: &Roi, out: &mut Vec<Raw>) {
     let s = intensity::statistics(&roi.intensities());
     for (n, v) in intensity::STAT_NAMES.iter().zip(s) {
-        push(out, format!("stat_{n}"), v, "undefined for this ROI (empty, or zero variance/mean)");
+        push(
+            out,
+            format!("stat_{n}"),
+            v,
+            "undefined for this ROI (empty, or zero variance/mean)",
+        );
     }
 }
 
@@ -283,7 +331,14 @@ pub(crate) fn intensity_histogram(grid: &LevelGrid, out: &mut Vec<Raw>) {
             push(out, "ih_mode", e[0], why);
         }
     }
-    let names = ["ih_entropy", "ih_uniformity", "ih_max_grad", "ih_max_grad_g", "ih_min_grad", "ih_min_grad_g"];
+    let names = [
+        "ih_entropy",
+        "ih_uniformity",
+        "ih_max_grad",
+        "ih_max_grad_g",
+        "ih_min_grad",
+        "ih_min_grad_g",
+    ];
     for (n, v) in names.iter().zip(&e[1..]) {
         push(out, *n, *v, why);
     }
@@ -336,7 +391,14 @@ pub(crate) fn ivh(roi: &Roi, settings: &Settings, out: &mut Vec<Raw>) {
         }
     };
     let r = intensity::ivh(&vals, lo, hi, step);
-    let names = ["ivh_v10", "ivh_v90", "ivh_i10", "ivh_i90", "ivh_diff_v10_v90", "ivh_diff_i10_i90"];
+    let names = [
+        "ivh_v10",
+        "ivh_v90",
+        "ivh_i10",
+        "ivh_i90",
+        "ivh_diff_v10_v90",
+        "ivh_diff_i10_i90",
+    ];
     for (n, v) in names.iter().zip(r) {
         push(out, *n, v, why);
     }
@@ -344,30 +406,91 @@ pub(crate) fn ivh(roi: &Roi, settings: &Settings, out: &mut Vec<Raw>) {
 
 fn min_max(xs: &[f64]) -> (f64, f64) {
     xs.iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        })
 }
 
 const RLM: [&str; 16] = [
-    "rlm_sre", "rlm_lre", "rlm_lgre", "rlm_hgre", "rlm_srlge", "rlm_srhge", "rlm_lrlge", "rlm_lrhge",
-    "rlm_glnu", "rlm_glnu_norm", "rlm_rlnu", "rlm_rlnu_norm", "rlm_r_perc", "rlm_gl_var", "rlm_rl_var",
+    "rlm_sre",
+    "rlm_lre",
+    "rlm_lgre",
+    "rlm_hgre",
+    "rlm_srlge",
+    "rlm_srhge",
+    "rlm_lrlge",
+    "rlm_lrhge",
+    "rlm_glnu",
+    "rlm_glnu_norm",
+    "rlm_rlnu",
+    "rlm_rlnu_norm",
+    "rlm_r_perc",
+    "rlm_gl_var",
+    "rlm_rl_var",
     "rlm_rl_entr",
 ];
 const SZM: [&str; 16] = [
-    "szm_sze", "szm_lze", "szm_lgze", "szm_hgze", "szm_szlge", "szm_szhge", "szm_lzlge", "szm_lzhge",
-    "szm_glnu", "szm_glnu_norm", "szm_zsnu", "szm_zsnu_norm", "szm_z_perc", "szm_gl_var", "szm_zs_var",
+    "szm_sze",
+    "szm_lze",
+    "szm_lgze",
+    "szm_hgze",
+    "szm_szlge",
+    "szm_szhge",
+    "szm_lzlge",
+    "szm_lzhge",
+    "szm_glnu",
+    "szm_glnu_norm",
+    "szm_zsnu",
+    "szm_zsnu_norm",
+    "szm_z_perc",
+    "szm_gl_var",
+    "szm_zs_var",
     "szm_zs_entr",
 ];
 const DZM: [&str; 16] = [
-    "dzm_sde", "dzm_lde", "dzm_lgze", "dzm_hgze", "dzm_sdlge", "dzm_sdhge", "dzm_ldlge", "dzm_ldhge",
-    "dzm_glnu", "dzm_glnu_norm", "dzm_zdnu", "dzm_zdnu_norm", "dzm_z_perc", "dzm_gl_var", "dzm_zd_var",
+    "dzm_sde",
+    "dzm_lde",
+    "dzm_lgze",
+    "dzm_hgze",
+    "dzm_sdlge",
+    "dzm_sdhge",
+    "dzm_ldlge",
+    "dzm_ldhge",
+    "dzm_glnu",
+    "dzm_glnu_norm",
+    "dzm_zdnu",
+    "dzm_zdnu_norm",
+    "dzm_z_perc",
+    "dzm_gl_var",
+    "dzm_zd_var",
     "dzm_zd_entr",
 ];
 const NGL: [&str; 17] = [
-    "ngl_lde", "ngl_hde", "ngl_lgce", "ngl_hgce", "ngl_ldlge", "ngl_ldhge", "ngl_hdlge", "ngl_hdhge",
-    "ngl_glnu", "ngl_glnu_norm", "ngl_dcnu", "ngl_dcnu_norm", "ngl_dc_perc", "ngl_gl_var", "ngl_dc_var",
-    "ngl_dc_entr", "ngl_dc_energy",
+    "ngl_lde",
+    "ngl_hde",
+    "ngl_lgce",
+    "ngl_hgce",
+    "ngl_ldlge",
+    "ngl_ldhge",
+    "ngl_hdlge",
+    "ngl_hdhge",
+    "ngl_glnu",
+    "ngl_glnu_norm",
+    "ngl_dcnu",
+    "ngl_dcnu_norm",
+    "ngl_dc_perc",
+    "ngl_gl_var",
+    "ngl_dc_var",
+    "ngl_dc_entr",
+    "ngl_dc_energy",
 ];
-const NGT: [&str; 5] = ["ngt_coarseness", "ngt_contrast", "ngt_busyness", "ngt_complexity", "ngt_strength"];
+const NGT: [&str; 5] = [
+    "ngt_coarseness",
+    "ngt_contrast",
+    "ngt_busyness",
+    "ngt_complexity",
+    "ngt_strength",
+];
 
 /// Mean of feature vectors, ignoring vectors whose values are NaN (empty matrices).
 fn mean_of<const N: usize>(vs: &[[f64; N]]) -> [f64; N] {
@@ -400,7 +523,10 @@ struct JMatrix {
 
 impl JMatrix {
     fn new(ng: usize) -> Self {
-        JMatrix { m: vec![0.0; ng], nj: 1 }
+        JMatrix {
+            m: vec![0.0; ng],
+            nj: 1,
+        }
     }
     fn add(&mut self, other: &[f64], nj: usize, ng: usize) {
         if nj > self.nj {
@@ -424,13 +550,23 @@ impl JMatrix {
 fn zone_matrix(zones: &[matrices::Zone], ng: usize, by_distance: bool) -> (Vec<f64>, usize) {
     let nj = zones
         .iter()
-        .map(|z| if by_distance { z.distance as usize } else { z.size })
+        .map(|z| {
+            if by_distance {
+                z.distance as usize
+            } else {
+                z.size
+            }
+        })
         .max()
         .unwrap_or(1)
         .max(1);
     let mut m = vec![0.0; ng * nj];
     for z in zones {
-        let j = if by_distance { z.distance as usize } else { z.size };
+        let j = if by_distance {
+            z.distance as usize
+        } else {
+            z.size
+        };
         m[(z.level as usize - 1) * nj + j - 1] += 1.0;
     }
     (m, nj)
@@ -450,16 +586,29 @@ pub(crate) fn texture(roi: &Roi, grid: &LevelGrid, settings: &Settings, out: &mu
                     .map(|z| (grid.slice(z), roi.morph[z * n..(z + 1) * n].to_vec()))
                     .filter(|(g, _)| g.count() > 0)
                     .collect();
-                (if *agg == Aggregation::TwoD { "2D" } else { "2_5D" }, units)
+                (
+                    if *agg == Aggregation::TwoD {
+                        "2D"
+                    } else {
+                        "2_5D"
+                    },
+                    units,
+                )
             }
             Aggregation::ThreeD => ("3D", vec![(grid.clone(), roi.morph.clone())]),
         };
-        let dirs: &[[isize; 3]] = if *agg == Aggregation::ThreeD { &DIRS_3D } else { &DIRS_2D };
+        let dirs: &[[isize; 3]] = if *agg == Aggregation::ThreeD {
+            &DIRS_3D
+        } else {
+            &DIRS_2D
+        };
         let merge_units = *agg != Aggregation::TwoD;
         if fam(Family::Glcm) {
             // per unit, per direction matrices
-            let mats: Vec<Vec<Vec<f64>>> =
-                units.iter().map(|(g, _)| dirs.iter().map(|&d| matrices::glcm(g, d)).collect()).collect();
+            let mats: Vec<Vec<Vec<f64>>> = units
+                .iter()
+                .map(|(g, _)| dirs.iter().map(|&d| matrices::glcm(g, d)).collect())
+                .collect();
             let (avg, comb) = if merge_units {
                 let mut per_dir = vec![vec![0.0; ng * ng]; dirs.len()];
                 for u in &mats {
@@ -475,7 +624,10 @@ pub(crate) fn texture(roi: &Roi, grid: &LevelGrid, settings: &Settings, out: &mu
                 (avg, glcm_ibsi(&all, ng))
             } else {
                 let avg = mean_of(
-                    &mats.iter().flat_map(|u| u.iter().map(|m| glcm_ibsi(m, ng))).collect::<Vec<_>>(),
+                    &mats
+                        .iter()
+                        .flat_map(|u| u.iter().map(|m| glcm_ibsi(m, ng)))
+                        .collect::<Vec<_>>(),
                 );
                 let comb = mean_of(
                     &mats
@@ -501,7 +653,12 @@ pub(crate) fn texture(roi: &Roi, grid: &LevelGrid, settings: &Settings, out: &mu
         if fam(Family::Glrlm) {
             let mats: Vec<(Vec<(Vec<f64>, usize)>, f64)> = units
                 .iter()
-                .map(|(g, _)| (dirs.iter().map(|&d| matrices::glrlm(g, d)).collect(), g.count() as f64))
+                .map(|(g, _)| {
+                    (
+                        dirs.iter().map(|&d| matrices::glrlm(g, d)).collect(),
+                        g.count() as f64,
+                    )
+                })
                 .collect();
             let f = |m: &[f64], nj: usize, nv: f64| {
                 let mut r = zone_like(m, ng, nj, nv, 0.0);
@@ -518,7 +675,12 @@ pub(crate) fn texture(roi: &Roi, grid: &LevelGrid, settings: &Settings, out: &mu
                         per_dir[k].add(m, *nj, ng);
                     }
                 }
-                let avg = mean_of(&per_dir.iter().map(|j| f(&j.m, j.nj, nv)).collect::<Vec<_>>());
+                let avg = mean_of(
+                    &per_dir
+                        .iter()
+                        .map(|j| f(&j.m, j.nj, nv))
+                        .collect::<Vec<_>>(),
+                );
                 let mut all = JMatrix::new(ng);
                 for j in &per_dir {
                     all.add(&j.m, j.nj, ng);
@@ -561,7 +723,9 @@ pub(crate) fn texture(roi: &Roi, grid: &LevelGrid, settings: &Settings, out: &mu
                     (matrices::zones(g, &dist), g.count() as f64)
                 })
                 .collect();
-            for (by_distance, names, family) in [(false, &SZM, Family::Glszm), (true, &DZM, Family::Gldzm)] {
+            for (by_distance, names, family) in
+                [(false, &SZM, Family::Glszm), (true, &DZM, Family::Gldzm)]
+            {
                 if !fam(family) {
                     continue;
                 }
@@ -590,7 +754,10 @@ pub(crate) fn texture(roi: &Roi, grid: &LevelGrid, settings: &Settings, out: &mu
             }
         }
         if fam(Family::Ngtdm) {
-            let per: Vec<(Vec<f64>, Vec<f64>)> = units.iter().map(|(g, _)| matrices::ngtdm(g, true)).collect();
+            let per: Vec<(Vec<f64>, Vec<f64>)> = units
+                .iter()
+                .map(|(g, _)| matrices::ngtdm(g, true))
+                .collect();
             let feats = if merge_units {
                 let mut n = vec![0.0; ng];
                 let mut s = vec![0.0; ng];
@@ -600,15 +767,21 @@ pub(crate) fn texture(roi: &Roi, grid: &LevelGrid, settings: &Settings, out: &mu
                 }
                 ngtdm_features(&n, &s, false)
             } else {
-                mean_of(&per.iter().map(|(n, s)| ngtdm_features(n, s, false)).collect::<Vec<_>>())
+                mean_of(
+                    &per.iter()
+                        .map(|(n, s)| ngtdm_features(n, s, false))
+                        .collect::<Vec<_>>(),
+                )
             };
             for (k, n) in NGT.iter().enumerate() {
                 push(out, format!("{n}_{suffix}"), feats[k], why_empty);
             }
         }
         if fam(Family::Ngldm) {
-            let per: Vec<((Vec<f64>, usize), f64)> =
-                units.iter().map(|(g, _)| (matrices::ngldm(g, alpha), g.count() as f64)).collect();
+            let per: Vec<((Vec<f64>, usize), f64)> = units
+                .iter()
+                .map(|(g, _)| (matrices::ngldm(g, alpha), g.count() as f64))
+                .collect();
             let feats = if merge_units {
                 let mut all = JMatrix::new(ng);
                 let mut nv = 0.0;
@@ -618,7 +791,11 @@ pub(crate) fn texture(roi: &Roi, grid: &LevelGrid, settings: &Settings, out: &mu
                 }
                 zone_like(&all.m, ng, all.nj, nv, 0.0)
             } else {
-                mean_of(&per.iter().map(|((m, nj), n)| zone_like(m, ng, *nj, *n, 0.0)).collect::<Vec<_>>())
+                mean_of(
+                    &per.iter()
+                        .map(|((m, nj), n)| zone_like(m, ng, *nj, *n, 0.0))
+                        .collect::<Vec<_>>(),
+                )
             };
             for (k, n) in NGL.iter().enumerate() {
                 push(out, format!("{n}_{suffix}"), feats[k], why_empty);

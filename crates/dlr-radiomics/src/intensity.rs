@@ -49,11 +49,19 @@ pub fn statistics(xs: &[f64]) -> [f64; 18] {
     let p25 = percentile(&s, 25.0);
     let p75 = percentile(&s, 75.0);
     let mad = s.iter().map(|x| (x - mean).abs()).sum::<f64>() / n;
-    let robust: Vec<f64> = s.iter().copied().filter(|&x| x >= p10 && x <= p90).collect();
+    let robust: Vec<f64> = s
+        .iter()
+        .copied()
+        .filter(|&x| x >= p10 && x <= p90)
+        .collect();
     let rmean = robust.iter().sum::<f64>() / robust.len() as f64;
     let rmad = robust.iter().map(|x| (x - rmean).abs()).sum::<f64>() / robust.len() as f64;
     let medad = s.iter().map(|x| (x - median).abs()).sum::<f64>() / n;
-    let cov = if mean != 0.0 { m2.sqrt() / mean } else { f64::NAN };
+    let cov = if mean != 0.0 {
+        m2.sqrt() / mean
+    } else {
+        f64::NAN
+    };
     let qcod = if p75 + p25 != 0.0 {
         (p75 - p25) / (p75 + p25)
     } else {
@@ -205,7 +213,12 @@ pub const FIRSTORDER_PYR: [&str; 19] = [
 /// PyRadiomics first-order features of intensities `xs`, their discretised `levels`, voxel
 /// volume and `voxelArrayShift`. `StandardDeviation` is included (deprecated in PyRadiomics and
 /// not enabled by its defaults; callers drop it there).
-pub fn firstorder_pyradiomics(xs: &[f64], levels: &[u32], voxel_volume: f64, shift: f64) -> [f64; 19] {
+pub fn firstorder_pyradiomics(
+    xs: &[f64],
+    levels: &[u32],
+    voxel_volume: f64,
+    shift: f64,
+) -> [f64; 19] {
     if xs.is_empty() {
         return [f64::NAN; 19];
     }
@@ -224,7 +237,11 @@ pub fn firstorder_pyradiomics(xs: &[f64], levels: &[u32], voxel_volume: f64, shi
     };
     let p10 = percentile(&s, 10.0);
     let p90 = percentile(&s, 90.0);
-    let robust: Vec<f64> = s.iter().copied().filter(|&x| x >= p10 && x <= p90).collect();
+    let robust: Vec<f64> = s
+        .iter()
+        .copied()
+        .filter(|&x| x >= p10 && x <= p90)
+        .collect();
     let rmean = robust.iter().sum::<f64>() / robust.len() as f64;
     let rmad = robust.iter().map(|x| (x - rmean).abs()).sum::<f64>() / robust.len() as f64;
     let mut counts = std::collections::BTreeMap::new();

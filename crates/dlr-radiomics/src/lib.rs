@@ -30,8 +30,8 @@ pub mod texture;
 
 pub use error::{RadiomicsError, Result};
 pub use settings::{
-    Aggregation, Discretisation, Family, Interpolation, InterpolationMethod, Naming, PyRadiomicsOptions,
-    Resegmentation, Settings,
+    Aggregation, Discretisation, Family, Interpolation, InterpolationMethod, Naming,
+    PyRadiomicsOptions, Resegmentation, Settings,
 };
 
 use dlr_image::{FeatureValue, Image, Mask};

@@ -94,14 +94,23 @@ pub fn resegment(roi: &mut Roi, r: &Resegmentation) {
 }
 
 fn min_max(roi: &Roi) -> Option<(f64, f64)> {
-    let mut it = roi.values.iter().zip(&roi.imask).filter(|(_, &m)| m).map(|(&v, _)| v);
+    let mut it = roi
+        .values
+        .iter()
+        .zip(&roi.imask)
+        .filter(|(_, &m)| m)
+        .map(|(&v, _)| v);
     let first = it.next()?;
     Some(it.fold((first, first), |(a, b), v| (a.min(v), b.max(v))))
 }
 
 /// IBSI discretisation. `fbs_origin` is the lower bound of the re-segmentation range (when
 /// finite) used as the fixed-bin-size origin; otherwise the ROI minimum is used.
-pub fn discretise_ibsi(roi: &Roi, d: &Discretisation, fbs_origin: Option<f64>) -> Result<LevelGrid> {
+pub fn discretise_ibsi(
+    roi: &Roi,
+    d: &Discretisation,
+    fbs_origin: Option<f64>,
+) -> Result<LevelGrid> {
     let mut levels = vec![0u32; roi.values.len()];
     let Some((min, max)) = min_max(roi) else {
         return Ok(LevelGrid {

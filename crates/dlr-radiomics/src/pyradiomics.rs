@@ -62,7 +62,13 @@ const GLDM: [(usize, &str); 14] = [
     (14, "DependenceVariance"),
     (15, "DependenceEntropy"),
 ];
-const NGTDM: [&str; 5] = ["Coarseness", "Contrast", "Busyness", "Complexity", "Strength"];
+const NGTDM: [&str; 5] = [
+    "Coarseness",
+    "Contrast",
+    "Busyness",
+    "Complexity",
+    "Strength",
+];
 
 fn nanmean<const N: usize>(vs: &[[f64; N]]) -> [f64; N] {
     let mut out = [f64::NAN; N];
@@ -76,12 +82,24 @@ fn nanmean<const N: usize>(vs: &[[f64; N]]) -> [f64; N] {
 }
 
 /// All PyRadiomics classes requested in `settings`, for an image with `image_nz` slices.
-pub(crate) fn extract(roi: &Roi, grid: &LevelGrid, image_nz: usize, settings: &Settings, out: &mut Vec<Raw>) {
+pub(crate) fn extract(
+    roi: &Roi,
+    grid: &LevelGrid,
+    image_nz: usize,
+    settings: &Settings,
+    out: &mut Vec<Raw>,
+) {
     let pre = &settings.pyradiomics.prefix;
     let fam = |f: Family| settings.families.contains(&f);
     let name = |class: &str, f: &str| format!("{pre}_{class}_{f}");
     let why = "undefined for this ROI (PyRadiomics gives no value: empty ROI or matrix)";
-    let push = |out: &mut Vec<Raw>, n: String, v: f64| out.push(Raw { name: n, value: v, why });
+    let push = |out: &mut Vec<Raw>, n: String, v: f64| {
+        out.push(Raw {
+            name: n,
+            value: v,
+            why,
+        })
+    };
     let sp = roi.spacing;
     if fam(Family::Statistics) {
         let levels: Vec<u32> = grid.levels.iter().copied().filter(|&l| l > 0).collect();
@@ -119,7 +137,10 @@ pub(crate) fn extract(roi: &Roi, grid: &LevelGrid, image_nz: usize, settings: &S
         vec![grid.clone()]
     };
     if fam(Family::Glcm) {
-        let per: Vec<[f64; 24]> = dirs.iter().map(|&d| glcm_pyradiomics(&matrices::glcm(grid, d), ng)).collect();
+        let per: Vec<[f64; 24]> = dirs
+            .iter()
+            .map(|&d| glcm_pyradiomics(&matrices::glcm(grid, d), ng))
+            .collect();
         let f = nanmean(&per);
         for (n, v) in GLCM_PYR.iter().zip(f) {
             push(out, name("glcm", n), v);
@@ -260,7 +281,11 @@ fn shape3d(roi: &Roi, name: &Namer<'_>, out: &mut Vec<Raw>, why: &'static str) {
     ];
     for (n, v) in vals {
         let (n, v) = name(n, v);
-        out.push(Raw { name: n, value: v, why });
+        out.push(Raw {
+            name: n,
+            value: v,
+            why,
+        });
     }
 }
 
@@ -291,6 +316,10 @@ fn shape2d(roi: &Roi, name: &Namer<'_>, out: &mut Vec<Raw>, why: &'static str) {
     ];
     for (n, v) in vals {
         let (n, v) = name(n, v);
-        out.push(Raw { name: n, value: v, why });
+        out.push(Raw {
+            name: n,
+            value: v,
+            why,
+        });
     }
 }

@@ -200,7 +200,11 @@ fn one() -> u32 {
     1
 }
 fn default_aggregations() -> Vec<Aggregation> {
-    vec![Aggregation::TwoD, Aggregation::TwoAndHalfD, Aggregation::ThreeD]
+    vec![
+        Aggregation::TwoD,
+        Aggregation::TwoAndHalfD,
+        Aggregation::ThreeD,
+    ]
 }
 fn default_ivh() -> Discretisation {
     Discretisation::None
@@ -263,7 +267,9 @@ impl Settings {
     pub fn validate(&self) -> Result<()> {
         match self.discretisation {
             Discretisation::FixedBinNumber { bins } if bins == 0 => {
-                return Err(RadiomicsError::Settings("fixed bin number needs bins ≥ 1".into()))
+                return Err(RadiomicsError::Settings(
+                    "fixed bin number needs bins ≥ 1".into(),
+                ))
             }
             Discretisation::FixedBinSize { width } if !(width > 0.0 && width.is_finite()) => {
                 return Err(RadiomicsError::Settings(format!(
@@ -304,7 +310,8 @@ impl Settings {
         if let Some(i) = &self.interpolation {
             if i.method == InterpolationMethod::CubicSpline {
                 return Err(RadiomicsError::Settings(
-                    "cubic spline interpolation is not supported yet; use method = \"linear\"".into(),
+                    "cubic spline interpolation is not supported yet; use method = \"linear\""
+                        .into(),
                 ));
             }
             if self.naming == Naming::PyRadiomics {
@@ -322,7 +329,10 @@ impl Settings {
             for f in &self.families {
                 if matches!(
                     f,
-                    Family::LocalIntensity | Family::IntensityHistogram | Family::Ivh | Family::Gldzm
+                    Family::LocalIntensity
+                        | Family::IntensityHistogram
+                        | Family::Ivh
+                        | Family::Gldzm
                 ) {
                     return Err(RadiomicsError::Settings(format!(
                         "family {f:?} has no PyRadiomics equivalent; use naming = \"ibsi\""

@@ -176,7 +176,9 @@ pub fn glcm_ibsi(counts: &[f64], ng: usize) -> [f64; 25] {
         .enumerate()
         .map(|(k, &v)| ((k + 2) as f64 - savg).powi(2) * v)
         .sum();
-    let var_x: f64 = (0..ng).map(|i| ((i + 1) as f64 - s.mu).powi(2) * s.px[i]).sum();
+    let var_x: f64 = (0..ng)
+        .map(|i| ((i + 1) as f64 - s.mu).powi(2) * s.px[i])
+        .sum();
     let corr = if var_x > 0.0 { cov / var_x } else { f64::NAN };
     let hx: f64 = -s.px.iter().map(|&v| xlog2x(v)).sum::<f64>();
     let mut hxy2 = 0.0;
@@ -188,7 +190,11 @@ pub fn glcm_ibsi(counts: &[f64], ng: usize) -> [f64; 25] {
             }
         }
     }
-    let ic1 = if hx > 0.0 { (jent - hxy1) / hx } else { f64::NAN };
+    let ic1 = if hx > 0.0 {
+        (jent - hxy1) / hx
+    } else {
+        f64::NAN
+    };
     let ic2 = (1.0 - (-2.0 * (hxy2 - jent)).exp()).max(0.0).sqrt();
     [
         jmax, s.mu, jvar, jent, davg, dvar, dent, savg, svar, sent, energy, contrast, dissim, id,
@@ -276,8 +282,8 @@ pub fn glcm_pyradiomics(counts: &[f64], ng: usize) -> [f64; 24] {
     };
     let mcc = mcc(&s.p, &s.px, ng);
     [
-        auto, s.mu, cp, cs, ct, contrast, corr, davg, dent, dvar, energy, hxy, imc1, imc2, idm, mcc,
-        idmn, id, idn, ivar, maxp, savg, sent, var_x,
+        auto, s.mu, cp, cs, ct, contrast, corr, davg, dent, dvar, energy, hxy, imc1, imc2, idm,
+        mcc, idmn, id, idn, ivar, maxp, savg, sent, var_x,
     ]
 }
 

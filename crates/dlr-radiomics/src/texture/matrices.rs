@@ -73,9 +73,21 @@ pub fn glcm(g: &LevelGrid, d: [isize; 3]) -> Vec<f64> {
     let mut m = vec![0.0; ng * ng];
     let [nx, ny, nz] = g.dims;
     // Iterate over the sub-range of voxels whose neighbour lies inside the grid.
-    let xr = if d[0] >= 0 { 0..nx.saturating_sub(d[0] as usize) } else { (-d[0]) as usize..nx };
-    let yr = if d[1] >= 0 { 0..ny.saturating_sub(d[1] as usize) } else { (-d[1]) as usize..ny };
-    let zr = if d[2] >= 0 { 0..nz.saturating_sub(d[2] as usize) } else { (-d[2]) as usize..nz };
+    let xr = if d[0] >= 0 {
+        0..nx.saturating_sub(d[0] as usize)
+    } else {
+        (-d[0]) as usize..nx
+    };
+    let yr = if d[1] >= 0 {
+        0..ny.saturating_sub(d[1] as usize)
+    } else {
+        (-d[1]) as usize..ny
+    };
+    let zr = if d[2] >= 0 {
+        0..nz.saturating_sub(d[2] as usize)
+    } else {
+        (-d[2]) as usize..nz
+    };
     let off = d[0] + d[1] * nx as isize + d[2] * (nx * ny) as isize;
     for z in zr {
         for y in yr.clone() {
@@ -204,7 +216,14 @@ pub fn border_distance(roi: &[bool], dims: [usize; 3]) -> Vec<u32> {
     let mut d = vec![0u32; roi.len()];
     let mut queue = std::collections::VecDeque::new();
     let steps: Vec<[isize; 3]> = if nz > 1 {
-        vec![[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]]
+        vec![
+            [1, 0, 0],
+            [-1, 0, 0],
+            [0, 1, 0],
+            [0, -1, 0],
+            [0, 0, 1],
+            [0, 0, -1],
+        ]
     } else {
         vec![[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0]]
     };
@@ -219,18 +238,28 @@ pub fn border_distance(roi: &[bool], dims: [usize; 3]) -> Vec<u32> {
         if !roi[i] {
             continue;
         }
-        let (x, y, z) = ((i % nx) as isize, ((i / nx) % ny) as isize, (i / (nx * ny)) as isize);
-        let border = steps.iter().any(|s| match inside(x + s[0], y + s[1], z + s[2]) {
-            None => true,
-            Some(n) => !roi[n],
-        });
+        let (x, y, z) = (
+            (i % nx) as isize,
+            ((i / nx) % ny) as isize,
+            (i / (nx * ny)) as isize,
+        );
+        let border = steps
+            .iter()
+            .any(|s| match inside(x + s[0], y + s[1], z + s[2]) {
+                None => true,
+                Some(n) => !roi[n],
+            });
         if border {
             d[i] = 1;
             queue.push_back(i);
         }
     }
     while let Some(i) = queue.pop_front() {
-        let (x, y, z) = ((i % nx) as isize, ((i / nx) % ny) as isize, (i / (nx * ny)) as isize);
+        let (x, y, z) = (
+            (i % nx) as isize,
+            ((i / nx) % ny) as isize,
+            (i / (nx * ny)) as isize,
+        );
         for s in &steps {
             if let Some(n) = inside(x + s[0], y + s[1], z + s[2]) {
                 if roi[n] && d[n] == 0 {

@@ -22,7 +22,12 @@ pub fn read_reference(path: &Path) -> Vec<RefRow> {
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let headers = rdr.headers().expect("header").clone();
     let col = |name: &str| headers.iter().position(|h| h == name).expect(name);
-    let (ci_tag, ci_fam, ci_val, ci_tol) = (col("tag"), col("family"), col("reference value"), col("tolerance"));
+    let (ci_tag, ci_fam, ci_val, ci_tol) = (
+        col("tag"),
+        col("family"),
+        col("reference value"),
+        col("tolerance"),
+    );
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.expect("row");
@@ -30,7 +35,9 @@ pub fn read_reference(path: &Path) -> Vec<RefRow> {
         if vs.is_empty() {
             continue;
         }
-        let Ok(value) = vs.parse::<f64>() else { continue };
+        let Ok(value) = vs.parse::<f64>() else {
+            continue;
+        };
         let tolerance = rec[ci_tol].trim().parse::<f64>().unwrap_or(0.0);
         let half_unit = match vs.split_once('.') {
             Some((_, dec)) => {
@@ -65,15 +72,24 @@ pub struct Outcome {
 
 /// Compares features with the reference rows whose tag starts with none of `skip_prefixes`.
 pub fn compare(features: &[FeatureValue], rows: &[RefRow]) -> Vec<Outcome> {
-    let map: HashMap<&str, f64> = features.iter().map(|f| (f.name.as_str(), f.value)).collect();
+    let map: HashMap<&str, f64> = features
+        .iter()
+        .map(|f| (f.name.as_str(), f.value))
+        .collect();
     rows.iter()
         .map(|r| {
             let got = map.get(r.tag.as_str()).copied();
             let ok = match got {
-                Some(v) if v.is_finite() => (v - r.value).abs() <= r.tolerance + r.half_unit * 1.0000001,
+                Some(v) if v.is_finite() => {
+                    (v - r.value).abs() <= r.tolerance + r.half_unit * 1.0000001
+                }
                 _ => false,
             };
-            Outcome { row: r.clone(), got, ok }
+            Outcome {
+                row: r.clone(),
+                got,
+                ok,
+            }
         })
         .collect()
 }
@@ -81,11 +97,21 @@ pub fn compare(features: &[FeatureValue], rows: &[RefRow]) -> Vec<Outcome> {
 /// Family label for a tag (IBSI family + aggregation suffix).
 pub fn family_of(tag: &str) -> String {
     let fam = tag.split('_').next().unwrap_or("");
-    let agg = ["_2D_avg", "_2D_comb", "_2_5D_avg", "_2_5D_comb", "_3D_avg", "_3D_comb", "_2_5D", "_2D", "_3D"]
-        .iter()
-        .find(|s| tag.ends_with(*s))
-        .map(|s| s.trim_start_matches('_'))
-        .unwrap_or("");
+    let agg = [
+        "_2D_avg",
+        "_2D_comb",
+        "_2_5D_avg",
+        "_2_5D_comb",
+        "_3D_avg",
+        "_3D_comb",
+        "_2_5D",
+        "_2D",
+        "_3D",
+    ]
+    .iter()
+    .find(|s| tag.ends_with(*s))
+    .map(|s| s.trim_start_matches('_'))
+    .unwrap_or("");
     if agg.is_empty() {
         fam.to_string()
     } else {
