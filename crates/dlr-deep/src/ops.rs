@@ -271,81 +271,110 @@ impl Conv2d {
                 ));
             }
         }
-        if self.depthwise {
-            self.depthwise_forward(x, &mut out, pt, pl);
-        } else {
-            self.dense_forward(x, &mut out, pt, pl);
-        }
-        // epilogue: bias + residual + activation
-        let c = self.cout;
-        let bias = &self.bias;
-        let act = self.act;
         let res = residual.map(|r| r.data.as_slice());
-        out.data
-            .par_chunks_mut(c * 64)
-            .enumerate()
-            .for_each(|(chunk, o)| {
-                let base = chunk * c * 64;
-                for (px, row) in o.chunks_mut(c).enumerate() {
-                    match res {
-                        Some(r) => {
-                            let rr = &r[base + px * c..base + (px + 1) * c];
-                            for ((v, b), q) in row.iter_mut().zip(bias).zip(rr) {
-                                *v = act.apply(*v + b + q);
-                            }
-                        }
-                        None => {
-                            for (v, b) in row.iter_mut().zip(bias) {
-                                *v = act.apply(*v + b);
-                            }
-                        }
-                    }
-                }
-            });
+        if self.depthwise {
+            self.depthwise_forward(x, &mut out, pt, pl, res);
+        } else {
+            self.dense_forward(x, &mut out, pt, pl, res);
+        }
         Ok(out)
     }
 
-    fn dense_forward(&self, x: &FeatureMap, out: &mut FeatureMap, pt: usize, pl: usize) {
+    /// Bias, residual add and activation on output rows starting at pixel `row0`.
+    fn epilogue(&self, dst: &mut [f32], row0: usize, residual: Option<&[f32]>) {
+        let c = self.cout;
+        let act = self.act;
+        match residual {
+            Some(r) => {
+                let r = &r[row0 * c..row0 * c + dst.len()];
+                for (row, rr) in dst.chunks_mut(c).zip(r.chunks(c)) {
+                    for ((v, b), q) in row.iter_mut().zip(&self.bias).zip(rr) {
+                        *v = act.apply(*v + b + q);
+                    }
+                }
+            }
+            None => {
+                for row in dst.chunks_mut(c) {
+                    for (v, b) in row.iter_mut().zip(&self.bias) {
+                        *v = act.apply(*v + b);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Dense convolution in tiles of output pixels: each tile gathers its im2col rows into a
+    /// per-thread scratch buffer (or reads the input directly for 1×1/stride-1), multiplies by the
+    /// weights on one thread and applies the epilogue while the tile is in cache. The tile size
+    /// depends only on the problem, never on the thread count.
+    fn dense_forward(
+        &self,
+        x: &FeatureMap,
+        out: &mut FeatureMap,
+        pt: usize,
+        pl: usize,
+        residual: Option<&[f32]>,
+    ) {
         let (oh, ow) = (out.h, out.w);
         let m = x.n * oh * ow;
         let kdim = self.k * self.k * self.cin;
+        let cout = self.cout;
         let direct = self.k == 1 && self.stride == 1 && pt == 0 && pl == 0;
-        let cols;
-        let lhs: &[f32] = if direct {
-            &x.data
-        } else {
-            let mut buf = vec![0.0f32; m * kdim];
-            let (k, s, cin) = (self.k, self.stride, self.cin);
-            buf.par_chunks_mut(kdim * ow)
-                .enumerate()
-                .for_each(|(row, dst)| {
-                    let b = row / oh;
-                    let oy = row % oh;
-                    for ox in 0..ow {
-                        let d = &mut dst[ox * kdim..(ox + 1) * kdim];
-                        for ky in 0..k {
-                            let iy = (oy * s + ky) as isize - pt as isize;
-                            for kx in 0..k {
-                                let ix = (ox * s + kx) as isize - pl as isize;
-                                let t = (ky * k + kx) * cin;
-                                let dd = &mut d[t..t + cin];
-                                if iy < 0 || ix < 0 || iy >= x.h as isize || ix >= x.w as isize {
-                                    dd.fill(0.0);
-                                } else {
-                                    let src = ((b * x.h + iy as usize) * x.w + ix as usize) * cin;
-                                    dd.copy_from_slice(&x.data[src..src + cin]);
+        let tile = if m >= 256 { 128 } else { m.div_ceil(2).max(1) };
+        let (k, s, cin) = (self.k, self.stride, self.cin);
+        out.data
+            .par_chunks_mut(tile * cout)
+            .enumerate()
+            .for_each(|(t, dst)| {
+                let row0 = t * tile;
+                let rows = dst.len() / cout;
+                if direct {
+                    let lhs = &x.data[row0 * cin..(row0 + rows) * cin];
+                    matmul_seq(lhs, &self.weight, dst, rows, kdim, cout);
+                } else {
+                    SCRATCH.with(|cell| {
+                        let mut buf = cell.borrow_mut();
+                        if buf.len() < rows * kdim {
+                            buf.resize(rows * kdim, 0.0);
+                        }
+                        for r in 0..rows {
+                            let p = row0 + r;
+                            let b = p / (oh * ow);
+                            let oy = (p / ow) % oh;
+                            let ox = p % ow;
+                            let d = &mut buf[r * kdim..(r + 1) * kdim];
+                            for ky in 0..k {
+                                let iy = (oy * s + ky) as isize - pt as isize;
+                                for kx in 0..k {
+                                    let ix = (ox * s + kx) as isize - pl as isize;
+                                    let tap = (ky * k + kx) * cin;
+                                    let dd = &mut d[tap..tap + cin];
+                                    if iy < 0 || ix < 0 || iy >= x.h as isize || ix >= x.w as isize
+                                    {
+                                        dd.fill(0.0);
+                                    } else {
+                                        let src =
+                                            ((b * x.h + iy as usize) * x.w + ix as usize) * cin;
+                                        dd.copy_from_slice(&x.data[src..src + cin]);
+                                    }
                                 }
                             }
                         }
-                    }
-                });
-            cols = buf;
-            &cols
-        };
-        matmul(lhs, &self.weight, &mut out.data, m, kdim, self.cout);
+                        matmul_seq(&buf[..rows * kdim], &self.weight, dst, rows, kdim, cout);
+                    });
+                }
+                self.epilogue(dst, row0, residual);
+            });
     }
 
-    fn depthwise_forward(&self, x: &FeatureMap, out: &mut FeatureMap, pt: usize, pl: usize) {
+    fn depthwise_forward(
+        &self,
+        x: &FeatureMap,
+        out: &mut FeatureMap,
+        pt: usize,
+        pl: usize,
+        residual: Option<&[f32]>,
+    ) {
         let (oh, ow, c, k, s) = (out.h, out.w, self.cout, self.k, self.stride);
         let w = &self.weight;
         out.data
@@ -375,8 +404,19 @@ impl Conv2d {
                         }
                     }
                 }
+                self.epilogue(dst, row * ow, residual);
             });
     }
+}
+
+thread_local! {
+    /// Per-thread im2col scratch, grown on demand and reused across layers and calls.
+    static SCRATCH: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Single-threaded `dst[m×n] = lhs[m×k] · rhs[k×n]` (row-major) on the `gemm` crate's kernels.
+fn matmul_seq(lhs: &[f32], rhs: &[f32], dst: &mut [f32], m: usize, k: usize, n: usize) {
+    gemm_call(lhs, rhs, dst, m, k, n, gemm::Parallelism::None);
 }
 
 /// `dst[m×n] = lhs[m×k] · rhs[k×n]`, all row-major, on the `gemm` crate's kernels (rayon inside;
@@ -391,6 +431,22 @@ pub fn matmul(lhs: &[f32], rhs: &[f32], dst: &mut [f32], m: usize, k: usize, n: 
     } else {
         gemm::Parallelism::None
     };
+    gemm_call(lhs, rhs, dst, m, k, n, par);
+}
+
+fn gemm_call(
+    lhs: &[f32],
+    rhs: &[f32],
+    dst: &mut [f32],
+    m: usize,
+    k: usize,
+    n: usize,
+    par: gemm::Parallelism,
+) {
+    assert!(lhs.len() >= m * k && rhs.len() >= k * n && dst.len() >= m * n);
+    if m == 0 || n == 0 {
+        return;
+    }
     // SAFETY: the slices are at least as long as the strides and sizes passed imply (asserted
     // above), dst does not alias lhs or rhs (distinct borrows), and all strides are in elements.
     unsafe {
