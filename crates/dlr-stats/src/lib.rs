@@ -4,7 +4,9 @@
 //! values, NaN, too few raters, empty groups) gives a clear [`StatsError`] or a documented value.
 //! Distribution functions are implemented in [`dist`] (no external numeric dependency).
 
+pub mod calibration;
 pub mod corr;
+pub mod cutoff;
 pub mod dist;
 pub mod error;
 pub mod icc;
@@ -12,8 +14,19 @@ pub mod mann_whitney;
 pub mod rank;
 pub mod roc;
 
+pub use calibration::{
+    brier, calibration, decision_curve, default_dca_thresholds, hosmer_lemeshow, Calibration,
+    DecisionCurve, HosmerLemeshow,
+};
 pub use corr::{correlation_matrix, pearson, pearson_test, spearman, spearman_test, Correlation};
+pub use cutoff::{
+    binomial_proportion, cutoff_metrics, youden_threshold, BinomialCi, CutoffMetrics, Proportion,
+};
 pub use error::{Result, StatsError};
 pub use icc::{icc, icc_with_alpha, IccForm, IccRow, IccTable};
 pub use mann_whitney::{mann_whitney_u, Alternative, MannWhitney, MannWhitneyOptions, MwMethod};
-pub use roc::roc_auc;
+pub use roc::{
+    auc_bootstrap_ci, auc_delong, delong_paired, delong_unpaired, resolve_direction, roc_auc,
+    roc_auc_directed, roc_curve, roc_thresholds, youden_thresholds, AucCi, BootstrapCi, DelongTest,
+    RocDirection, RocPoint,
+};

@@ -44,3 +44,145 @@ fn auc_matches_proc() {
         assert_eq!(y.iter().filter(|&&v| !v).count() as f64, num(&e["n_neg"]));
     }
 }
+
+#[test]
+fn delong_ci_youden_curve_direction_match_proc() {
+    let gpath = dlr_testutil::require_shared!("golden/roc.json");
+    let g = json(&gpath);
+    for (name, e, s, y) in entries(&g) {
+        let ci = auc_delong(&s, &y, 0.95).unwrap();
+        assert_close(&format!("{name} auc"), ci.auc, num(&e["auc"]), 1e-12);
+        assert_close(
+            &format!("{name} var"),
+            ci.var,
+            num(&e["auc_var_delong"]),
+            1e-12,
+        );
+        assert_close(
+            &format!("{name} se"),
+            ci.se,
+            num(&e["auc_se_delong"]),
+            1e-12,
+        );
+        let want = e["ci95_delong"].as_array().unwrap();
+        assert_close(&format!("{name} lo"), ci.lower, num(&want[0]), 1e-9);
+        assert_close(&format!("{name} hi"), ci.upper, num(&want[1]), 1e-9);
+
+        // pROC's automatic direction, made explicit.
+        let auto = resolve_direction(&s, &y, RocDirection::Auto).unwrap();
+        let want_dir = if e["auto_direction"].as_str().unwrap() == "<" {
+            RocDirection::HigherIsPositive
+        } else {
+            RocDirection::LowerIsPositive
+        };
+        assert_eq!(auto, want_dir, "{name}");
+        let a = roc_auc_directed(&s, &y, RocDirection::Auto).unwrap();
+        assert_close(
+            &format!("{name} auto auc"),
+            a,
+            num(&e["auc_auto_direction"]),
+            1e-12,
+        );
+
+        // Youden: every tie, all metrics.
+        let yd = &e["youden"];
+        let ties = youden_thresholds(&s, &y).unwrap();
+        assert_eq!(ties.len() as f64, num(&yd["n_ties"]), "{name}");
+        let as_list = |v: &serde_json::Value| -> Vec<f64> {
+            match v {
+                serde_json::Value::Array(a) => a.iter().map(num).collect(),
+                other => vec![num(other)],
+            }
+        };
+        let thr = as_list(&yd["threshold"]);
+        for (k, t) in ties.iter().enumerate() {
+            assert_close(&format!("{name} thr"), t.threshold, thr[k], 1e-9);
+            let m = cutoff_metrics(&s, &y, t.threshold, BinomialCi::Wilson, 0.95).unwrap();
+            let pick = |key: &str| as_list(&yd[key])[k];
+            assert_close(
+                &format!("{name} sens"),
+                m.sensitivity.estimate,
+                pick("sensitivity"),
+                1e-12,
+            );
+            assert_close(
+                &format!("{name} spec"),
+                m.specificity.estimate,
+                pick("specificity"),
+                1e-12,
+            );
+            assert_close(&format!("{name} ppv"), m.ppv.estimate, pick("ppv"), 1e-12);
+            assert_close(&format!("{name} npv"), m.npv.estimate, pick("npv"), 1e-12);
+            assert_close(
+                &format!("{name} acc"),
+                m.accuracy.estimate,
+                pick("accuracy"),
+                1e-12,
+            );
+            assert_eq!(m.tp as f64, pick("tp"));
+            assert_eq!(m.fp as f64, pick("fp"));
+            assert_eq!(m.tn as f64, pick("tn"));
+            assert_eq!(m.fn_ as f64, pick("fn"));
+            assert_close(
+                &format!("{name} J+1"),
+                t.sensitivity + t.specificity,
+                pick("youden_index_plus1"),
+                1e-12,
+            );
+        }
+        let best = youden_threshold(&s, &y).unwrap();
+        assert_close(&format!("{name} best"), best.threshold, thr[0], 1e-9);
+
+        // Full curve where the golden has it.
+        if let Some(c) = e.get("curve") {
+            let pts = roc_curve(&s, &y).unwrap();
+            let t = c["thresholds"].as_array().unwrap();
+            let se = c["sensitivities"].as_array().unwrap();
+            let sp = c["specificities"].as_array().unwrap();
+            assert_eq!(pts.len(), t.len(), "{name}");
+            for (k, p) in pts.iter().enumerate() {
+                let want_t = num(&t[k]);
+                if want_t.is_infinite() {
+                    assert_eq!(p.threshold, want_t);
+                } else {
+                    assert_close(&format!("{name} t{k}"), p.threshold, want_t, 1e-9);
+                }
+                assert_close(&format!("{name} se{k}"), p.sensitivity, num(&se[k]), 1e-12);
+                assert_close(&format!("{name} sp{k}"), p.specificity, num(&sp[k]), 1e-12);
+            }
+        }
+    }
+}
+
+#[test]
+fn paired_delong_tests_match_proc() {
+    let gpath = dlr_testutil::require_shared!("golden/roc.json");
+    let g = json(&gpath);
+    let all = entries(&g);
+    let find = |prefix: &str, name: &str| {
+        all.iter()
+            .find(|(n, ..)| n == &format!("{prefix}/{name}"))
+            .unwrap_or_else(|| panic!("{prefix}/{name}"))
+            .clone()
+    };
+    let mut n_tests = 0;
+    for (section, prefix) in [
+        ("asah_delong_tests", "asah"),
+        ("breast_cancer_delong_tests", "bc"),
+    ] {
+        for (tname, t) in g[section].as_object().unwrap() {
+            let a = find(prefix, t["roc1"].as_str().unwrap());
+            let b = find(prefix, t["roc2"].as_str().unwrap());
+            let r = delong_paired(&a.2, &b.2, &a.3).unwrap();
+            assert_close(&format!("{tname} Z"), r.z, num(&t["Z"]), 1e-9);
+            assert_close(&format!("{tname} p"), r.p, num(&t["p_value"]), 1e-10);
+            assert_close(&format!("{tname} auc1"), r.auc1, num(&t["auc1"]), 1e-12);
+            assert_close(&format!("{tname} auc2"), r.auc2, num(&t["auc2"]), 1e-12);
+            if t["cov_delong"].is_number() {
+                assert_close(&format!("{tname} cov"), r.cov, num(&t["cov_delong"]), 1e-12);
+            }
+            n_tests += 1;
+        }
+    }
+    assert_eq!(n_tests, 4);
+}
