@@ -27,7 +27,7 @@ const MNLAM: usize = 5;
 const CV_PROB_MIN: f64 = 1e-5;
 
 /// The fitted lambda path of a binomial LASSO.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LassoPath {
     /// Lambda values, decreasing.
     pub lambda: Vec<f64>,
@@ -484,7 +484,7 @@ pub fn interpolate_coefficients(path: &LassoPath, s: f64) -> (f64, Vec<f64>) {
 type FoldPredictions = (Vec<usize>, Vec<Vec<f64>>);
 
 /// The cross-validation loss.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum CvMeasure {
     /// Binomial deviance (lower is better), glmnet's `type.measure = "deviance"`.
     Deviance,
@@ -493,7 +493,7 @@ pub enum CvMeasure {
 }
 
 /// Which lambda of a CV fit to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum LambdaChoice {
     /// The lambda with the best CV measure (largest such lambda on ties).
     Min,
@@ -624,7 +624,7 @@ pub struct LassoCv {
 }
 
 /// Result of [`LassoCv::fit`]: the full-data path, the CV curve and the chosen lambdas.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LassoCvFit {
     /// Feature names (columns of the training matrix).
     pub feature_names: Vec<String>,

@@ -79,7 +79,7 @@ pub struct LogisticRegression {
 }
 
 /// One row of the coefficient table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CoefRow {
     /// `(Intercept)` or the feature name.
     pub name: String,
@@ -100,7 +100,7 @@ pub struct CoefRow {
 }
 
 /// A fitted logistic model.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LogisticFit {
     /// Feature names (without the intercept).
     pub names: Vec<String>,

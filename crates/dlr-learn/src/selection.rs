@@ -36,7 +36,7 @@ pub struct CorrelationFilter {
 }
 
 /// Outcome of a filter: kept features and dropped ones (in the order dropped).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FilterOutcome {
     /// Features kept, in column order.
     pub kept: Vec<String>,
@@ -310,7 +310,7 @@ impl SelectionStep {
 }
 
 /// What one step did.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StepRecord {
     /// Step name.
     pub step: String,

@@ -104,7 +104,7 @@ pub enum SelectionScope {
 }
 
 /// AUC with its DeLong 95% CI.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct AucCi {
     /// AUC.
     pub auc: f64,
@@ -120,7 +120,7 @@ fn auc_ci(p: &[f64], y: &[bool]) -> Result<AucCi> {
 }
 
 /// Result of a cross-validation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CvResult {
     /// Held-out predictions per fold: (rows, probabilities), in fold order.
     pub fold_predictions: Vec<(Vec<usize>, Vec<f64>)>,
@@ -288,7 +288,7 @@ pub fn holdout(
 }
 
 /// Harrell's bootstrap optimism correction of the AUC.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OptimismResult {
     /// AUC of the model fitted and evaluated on all rows.
     pub apparent_auc: f64,

@@ -10,7 +10,7 @@ use crate::util::mean_sd;
 pub struct ZScore;
 
 /// A fitted z-score scaler: per-feature training mean and sd.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ZScoreFit {
     /// Feature names seen in training.
     pub names: Vec<String>,
