@@ -519,7 +519,7 @@ h1{font-size:1.7rem;margin:0 0 .3rem}h2{font-size:1.25rem;border-bottom:1px soli
 .subtitle{color:#444;margin:0 0 1rem}
 .audit{border:2px solid #333;border-radius:6px;padding:.6rem 1rem;margin:1rem 0}
 .audit h2{margin-top:.2rem;border:none}
-.audit table{border-collapse:collapse;width:100%}.audit td{padding:.25rem .5rem;vertical-align:top;border-top:1px solid #e5e5e5}
+.audit table{border-collapse:collapse;width:100%}.audit td:first-child{width:4.5em}.audit td:nth-child(2){width:16em}.audit td{padding:.25rem .5rem;vertical-align:top;border-top:1px solid #e5e5e5}
 .badge{display:inline-block;min-width:3.2em;text-align:center;font-weight:bold;font-size:.8rem;padding:.1rem .35rem;border-radius:4px;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .badge.pass{background:#009e73;color:#fff}.badge.warn{background:#e69f00;color:#000}.badge.fail{background:#d55e00;color:#fff}.badge.info{background:#e8e8e8;color:#000}
 table.dlr-table{border-collapse:collapse;margin:1rem 0;font-size:.9rem;border-top:2px solid #000;border-bottom:2px solid #000}

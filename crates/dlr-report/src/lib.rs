@@ -5,6 +5,8 @@
 //! Statistics are computed elsewhere (`dlr-stats`, `dlr-learn`); this crate only draws what it is
 //! given, from plain serde structs, and rejects input it cannot draw honestly.
 
+#![warn(missing_docs)]
+
 pub mod charts;
 pub mod error;
 pub mod figure;
