@@ -110,8 +110,39 @@ pub fn lasso_path(
     lognet(&cols, &yf, spec, thresh, max_passes)
 }
 
+/// Dot product with four independent accumulators (fixed order, so deterministic; vectorises).
 fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = [0.0f64; 4];
+    let ca = a.chunks_exact(4);
+    let cb = b.chunks_exact(4);
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        acc[0] += x[0] * y[0];
+        acc[1] += x[1] * y[1];
+        acc[2] += x[2] * y[2];
+        acc[3] += x[3] * y[3];
+    }
+    let tail: f64 = ra.iter().zip(rb).map(|(x, y)| x * y).sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
+/// Weighted sum of squares Σ v_i x_i² with the same accumulation scheme as [`dot`].
+fn weighted_ss(v: &[f64], x: &[f64]) -> f64 {
+    let n = v.len().min(x.len());
+    let mut acc = [0.0f64; 4];
+    let cv = v[..n].chunks_exact(4);
+    let cx = x[..n].chunks_exact(4);
+    let (rv, rx) = (cv.remainder(), cx.remainder());
+    for (a, b) in cv.zip(cx) {
+        acc[0] += a[0] * b[0] * b[0];
+        acc[1] += a[1] * b[1] * b[1];
+        acc[2] += a[2] * b[2] * b[2];
+        acc[3] += a[3] * b[3] * b[3];
+    }
+    let tail: f64 = rv.iter().zip(rx).map(|(a, b)| a * b * b).sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 /// glmnet `lognet2n` for alpha = 1, unit penalty factors, no box constraints, no offset.
@@ -265,7 +296,7 @@ fn lognet(
             let bs0 = b0;
             for j in 0..ni {
                 if ixx[j] {
-                    xv[j] = x[j].iter().zip(&v).map(|(xi, vi)| vi * xi * xi).sum();
+                    xv[j] = weighted_ss(&v, &x[j]);
                 }
             }
             loop {
@@ -349,11 +380,17 @@ fn lognet(
                     }
                 }
             }
-            for i in 0..no {
-                let mut fi = b0;
-                for &k in &m {
-                    fi += b[k] * x[k][i];
+            let mut eta = vec![b0; no];
+            for &k in &m {
+                let bk = b[k];
+                if bk != 0.0 {
+                    for (e, xi) in eta.iter_mut().zip(&x[k]) {
+                        *e += bk * xi;
+                    }
                 }
+            }
+            for i in 0..no {
+                let fi = eta[i];
                 q[i] = if fi < fmin {
                     0.0
                 } else if fi > fmax {

@@ -11,8 +11,9 @@ use crate::estimator::Transform;
 use crate::lasso::{LambdaChoice, LassoCv, LassoCvFit, LassoCvParams};
 use crate::matrix::{check_labels, Matrix};
 use crate::radscore::RadScore;
-use crate::stats::{bh_adjust, icc, mann_whitney, pearson, spearman, IccForm};
+use crate::stats::{bh_adjust, icc, mann_whitney, midranks, pearson, IccForm};
 use crate::zscore::{ZScore, ZScoreFit};
+use rayon::prelude::*;
 
 /// Which correlation the redundancy filter uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,22 +57,41 @@ impl CorrelationFilter {
     }
 
     /// The |r| matrix (diagonal NaN; a constant column correlates 0 with everything).
+    /// Ranks are computed once per column; rows of the matrix are filled in parallel.
     pub fn abs_correlation(&self, x: &Matrix) -> Vec<Vec<f64>> {
         let cols = x.columns();
         let p = cols.len();
+        let ranks: Vec<Vec<f64>> = match self.method {
+            CorrelationMethod::Pearson => Vec::new(),
+            _ => cols.par_iter().map(|c| midranks(c)).collect(),
+        };
+        let upper: Vec<Vec<f64>> = (0..p)
+            .into_par_iter()
+            .map(|i| {
+                (i + 1..p)
+                    .map(|j| {
+                        let r = match self.method {
+                            CorrelationMethod::Pearson => pearson(&cols[i], &cols[j]).abs(),
+                            CorrelationMethod::Spearman => pearson(&ranks[i], &ranks[j]).abs(),
+                            CorrelationMethod::MaxAbs => pearson(&cols[i], &cols[j])
+                                .abs()
+                                .max(pearson(&ranks[i], &ranks[j]).abs()),
+                        };
+                        if r.is_nan() {
+                            0.0
+                        } else {
+                            r
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
         let mut a = vec![vec![f64::NAN; p]; p];
         for i in 0..p {
-            for j in i + 1..p {
-                let r = match self.method {
-                    CorrelationMethod::Pearson => pearson(&cols[i], &cols[j]).abs(),
-                    CorrelationMethod::Spearman => spearman(&cols[i], &cols[j]).abs(),
-                    CorrelationMethod::MaxAbs => pearson(&cols[i], &cols[j])
-                        .abs()
-                        .max(spearman(&cols[i], &cols[j]).abs()),
-                };
-                let r = if r.is_nan() { 0.0 } else { r };
-                a[i][j] = r;
-                a[j][i] = r;
+            for (k, r) in upper[i].iter().enumerate() {
+                let j = i + 1 + k;
+                a[i][j] = *r;
+                a[j][i] = *r;
             }
         }
         a

@@ -430,3 +430,40 @@ fn splits_are_stratified_and_seeded() {
         assert_eq!(f.train.len() + f.test.len(), 100);
     }
 }
+
+#[test]
+fn icc_step_uses_the_second_reader_inside_each_fold() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(8);
+    let n = 60;
+    let y: Vec<bool> = (0..n).map(|i| i % 2 == 0).collect();
+    // f0: reproducible and informative; f1: reader B is unrelated noise (ICC ≈ 0)
+    let a0: Vec<f64> = (0..n)
+        .map(|i| rng.gen::<f64>() + if y[i] { 0.5 } else { 0.0 })
+        .collect();
+    let b0: Vec<f64> = a0.iter().map(|v| v + 0.01 * rng.gen::<f64>()).collect();
+    let a1: Vec<f64> = (0..n).map(|_| rng.gen::<f64>()).collect();
+    let b1: Vec<f64> = (0..n).map(|_| rng.gen::<f64>()).collect();
+    let names = vec!["f0".to_string(), "f1".to_string()];
+    let ra = Matrix::from_columns(&[a0, a1], names.clone()).unwrap();
+    let rb = Matrix::from_columns(&[b0, b1], names).unwrap();
+    let chain = SelectionChain::new(vec![
+        SelectionStep::Icc(IccFilter::new(0.75, IccForm::Icc2).unwrap()),
+        SelectionStep::ZScore,
+    ])
+    .unwrap();
+    let fit = chain.fit(&ra, &y, Some(&rb)).unwrap();
+    assert_eq!(fit.records[0].kept, vec!["f0".to_string()]);
+    assert_eq!(fit.records[0].dropped, vec!["f1".to_string()]);
+    assert!(matches!(
+        chain.fit(&ra, &y, None),
+        Err(LearnError::Usage(_))
+    ));
+    let pl = Pipeline::new(chain, Arc::new(LogisticRegression::default()));
+    let cv = nested_cv(&pl, &ra, &y, Some(&rb), 5, 2).unwrap();
+    assert!(cv
+        .selection_records
+        .iter()
+        .all(|r| r[0].kept == vec!["f0".to_string()]));
+    assert!(cv.pooled.unwrap().auc > 0.75, "{:?}", cv.pooled);
+}
