@@ -2,9 +2,9 @@
 
 use crate::{ColumnArgs, Format};
 use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
 use dlr_pipeline::config::Preset;
 use dlr_study::{ClinicalOptions, ManifestColumns, SimulateOptions, StudyInput, ValidateOptions};
-use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -166,14 +166,23 @@ pub fn validate(
                     dlr_study::Severity::Error => "error",
                     dlr_study::Severity::Warning => "warning",
                 };
-                let who = p.patient.as_deref().map(|id| format!(" patient {id}")).unwrap_or_default();
+                let who = p
+                    .patient
+                    .as_deref()
+                    .map(|id| format!(" patient {id}"))
+                    .unwrap_or_default();
                 let file = p
                     .file
                     .as_ref()
                     .map(|f| format!(" {}", f.display()))
                     .unwrap_or_default();
                 let line = p.line.map(|l| format!(" (line {l})")).unwrap_or_default();
-                println!("{sev} [{}]{who}{file}{line}: {} -> {}", p.kind.as_str(), p.message, p.fix);
+                println!(
+                    "{sev} [{}]{who}{file}{line}: {} -> {}",
+                    p.kind.as_str(),
+                    p.message,
+                    p.fix
+                );
             }
             println!("{}", report.summary());
         }
@@ -199,8 +208,22 @@ pub fn simulate(patients: usize, seed: u64, out: &Path, null: bool) -> Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn demo(_out: &Path, _patients: usize, _seed: u64) -> Result<ExitCode> {
-    bail!("`dlr demo` is not wired yet")
+/// `dlr demo`: simulate a CEUS cohort shaped like the paper's and run the whole study on it.
+pub fn demo(out: &Path, patients: usize, seed: u64) -> Result<ExitCode> {
+    let data = out.join("cohort");
+    eprintln!(
+        "simulating {patients} patients (seed {seed}) into {}",
+        data.display()
+    );
+    let cohort = dlr_study::simulate(&SimulateOptions {
+        patients,
+        seed,
+        null: false,
+        out_dir: data,
+        ..SimulateOptions::default()
+    })?;
+    eprintln!("{}", cohort.summary());
+    run_study(&cohort.study_toml, Some(&out.join("run")))
 }
 
 fn parse_preset(name: &str) -> Result<Preset> {
@@ -281,7 +304,11 @@ pub fn extract(a: &ExtractArgs) -> Result<ExitCode> {
         }
     }
     for f in features.iter().filter(|f| f.value.is_nan()) {
-        eprintln!("note: {} is undefined: {}", f.name, f.note.as_deref().unwrap_or("no reason given"));
+        eprintln!(
+            "note: {} is undefined: {}",
+            f.name,
+            f.note.as_deref().unwrap_or("no reason given")
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -306,8 +333,71 @@ pub fn evaluate(_a: &EvaluateArgs) -> Result<ExitCode> {
     bail!("`dlr evaluate` is not wired yet")
 }
 
-pub fn run_study(_study: &Path, _out: Option<&Path>) -> Result<ExitCode> {
-    bail!("`dlr run` is not wired yet")
+/// `dlr run`: a study end to end.
+pub fn run_study(study: &Path, out: Option<&Path>) -> Result<ExitCode> {
+    let cfg = dlr_pipeline::StudyConfig::from_file(study)?;
+    let out_dir = match out {
+        Some(o) => o.to_path_buf(),
+        None => {
+            let slug: String = cfg
+                .study
+                .name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            cfg.base_dir.join("runs").join(slug)
+        }
+    };
+    let t0 = std::time::Instant::now();
+    let record = dlr_pipeline::run::run(
+        &cfg,
+        &dlr_pipeline::run::RunOptions {
+            out_dir: out_dir.clone(),
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        },
+    )?;
+    let c = &record.cohort;
+    eprintln!(
+        "{} patients analysed ({} excluded): training {} ({} events), test {} ({} events)",
+        c.included,
+        c.excluded.len(),
+        c.train,
+        c.train_events,
+        c.test,
+        c.test_events
+    );
+    for w in &record.warnings {
+        eprintln!("warning: {w}");
+    }
+    for (m, why) in &record.skipped_models {
+        eprintln!("not fitted: {m}: {why}");
+    }
+    println!("model       cohort  AUC (95% CI, DeLong)");
+    for m in &record.evaluation.models {
+        for (name, coh) in [("train", &m.train), ("test", &m.test)] {
+            if let Some(a) = &coh.auc {
+                println!(
+                    "{:<11} {:<7} {:.3} ({:.3}-{:.3})",
+                    m.model, name, a.auc, a.lower, a.upper
+                );
+            }
+        }
+    }
+    if let Some(f) = &record.rad_score {
+        println!("{f}");
+    }
+    println!(
+        "report: {}  (finished in {:.1} s)",
+        out_dir.join("report.html").display(),
+        t0.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn predict(

@@ -28,7 +28,9 @@ fn find_in_dirs(pred: impl Fn(&str) -> bool) -> Option<PathBuf> {
     for d in weight_dirs() {
         let mut stack = vec![d];
         while let Some(dir) = stack.pop() {
-            let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+            let Ok(rd) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
             entries.sort();
             for p in entries {
@@ -83,7 +85,11 @@ pub fn choose_backbone(backbone: &str, weights: Option<&Path>) -> Result<Backbon
     let hash = |p: &Path| crate::store::file_sha256(p);
     if let Some(w) = weights {
         let kind = if backbone == "auto" {
-            let n = w.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+            let n = w
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
             if n.contains("efficientnet") {
                 BackboneKind::EfficientNetLite0
             } else {
@@ -118,11 +124,18 @@ pub fn choose_backbone(backbone: &str, weights: Option<&Path>) -> Result<Backbon
             });
         }
     }
-    let dirs: Vec<String> = weight_dirs().iter().map(|d| d.display().to_string()).collect();
+    let dirs: Vec<String> = weight_dirs()
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect();
     Ok(BackboneChoice::Skip {
         reason: format!(
             "no ImageNet weights found for {} in {}; to enable deep features: {}",
-            candidates.iter().map(|k| k.name()).collect::<Vec<_>>().join(" or "),
+            candidates
+                .iter()
+                .map(|k| k.name())
+                .collect::<Vec<_>>()
+                .join(" or "),
             dirs.join(", "),
             candidates
                 .last()
@@ -145,9 +158,11 @@ pub fn deep_features(
     let bar = if progress {
         let b = ProgressBar::new(jobs.len() as u64);
         b.set_style(
-            ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} crops {elapsed_precise} eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{prefix:>10} [{bar:30}] {pos}/{len} crops {elapsed_precise} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         b.set_prefix("deep");
         b
@@ -188,9 +203,10 @@ pub fn deep_features(
             bar.inc(1);
             continue;
         }
-        match load_roi(&job.image, &job.masks)
-            .and_then(|(img, mask)| dlr_deep::roi_crop(&img, Some(&mask), crop).map_err(|e| PipelineError::Data(e.to_string())))
-        {
+        match load_roi(&job.image, &job.masks).and_then(|(img, mask)| {
+            dlr_deep::roi_crop(&img, Some(&mask), crop)
+                .map_err(|e| PipelineError::Data(e.to_string()))
+        }) {
             Ok(t) => pending.push((i, key, t)),
             Err(e) => {
                 failed.push(fail(job, e.to_string()));

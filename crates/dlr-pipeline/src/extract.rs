@@ -35,10 +35,12 @@ impl Engine {
     /// Builds the engine of a preset, with settings from a TOML file when given.
     pub fn from_preset(preset: Preset, settings: Option<&Path>) -> Result<Self> {
         let text = match settings {
-            Some(p) => Some(std::fs::read_to_string(p).map_err(|source| PipelineError::Io {
-                path: p.to_path_buf(),
-                source,
-            })?),
+            Some(p) => Some(
+                std::fs::read_to_string(p).map_err(|source| PipelineError::Io {
+                    path: p.to_path_buf(),
+                    source,
+                })?,
+            ),
             None => None,
         };
         let bad = |e: String| PipelineError::Config {
@@ -56,7 +58,9 @@ impl Engine {
             }
             Preset::Ibsi | Preset::Pyradiomics => {
                 let s = match &text {
-                    Some(t) => dlr_radiomics::Settings::from_toml_str(t).map_err(|e| bad(e.to_string()))?,
+                    Some(t) => {
+                        dlr_radiomics::Settings::from_toml_str(t).map_err(|e| bad(e.to_string()))?
+                    }
                     None if preset == Preset::Ibsi => ibsi_2d_default(),
                     None => dlr_radiomics::Settings::pyradiomics_default(),
                 };
@@ -76,8 +80,11 @@ impl Engine {
     /// Features of one ROI (bare names).
     pub fn extract(&self, image: &Image, mask: &Mask) -> Result<Vec<FeatureValue>> {
         match self {
-            Engine::Mazda(s) => dlr_mazda::extract(image, mask, s).map_err(|e| PipelineError::Data(e.to_string())),
-            Engine::Radiomics(s) => dlr_radiomics::extract(image, mask, s).map_err(|e| PipelineError::Data(e.to_string())),
+            Engine::Mazda(s) => {
+                dlr_mazda::extract(image, mask, s).map_err(|e| PipelineError::Data(e.to_string()))
+            }
+            Engine::Radiomics(s) => dlr_radiomics::extract(image, mask, s)
+                .map_err(|e| PipelineError::Data(e.to_string())),
         }
     }
 }
@@ -129,7 +136,8 @@ pub fn load_roi(image: &Path, masks: &[PathBuf]) -> Result<(Image, Mask)> {
             None => mk,
         });
     }
-    let mut mask = mask.ok_or_else(|| PipelineError::Data(format!("{}: no mask given", image.display())))?;
+    let mut mask =
+        mask.ok_or_else(|| PipelineError::Data(format!("{}: no mask given", image.display())))?;
     mask.spacing = img.spacing;
     mask.origin = img.origin;
     Ok((img, mask))
@@ -144,14 +152,21 @@ fn file_hash(p: &Path) -> std::result::Result<String, String> {
 
 /// Runs `engine` over `jobs` in parallel. With a cache, ROIs whose image, masks and settings
 /// are unchanged are not recomputed. Failures are collected, never fatal.
-pub fn extract_all(engine: &Engine, jobs: &[RoiJob], cache: Option<&StageCache>, progress: bool) -> ExtractOutcome {
+pub fn extract_all(
+    engine: &Engine,
+    jobs: &[RoiJob],
+    cache: Option<&StageCache>,
+    progress: bool,
+) -> ExtractOutcome {
     let settings = engine.describe();
     let bar = if progress {
         let b = ProgressBar::new(jobs.len() as u64);
         b.set_style(
-            ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} ROIs {elapsed_precise} eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{prefix:>10} [{bar:30}] {pos}/{len} ROIs {elapsed_precise} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         b.set_prefix("radiomics");
         b
@@ -187,12 +202,21 @@ pub fn extract_all(engine: &Engine, jobs: &[RoiJob], cache: Option<&StageCache>,
             if let Some(c) = cache {
                 if let Some(features) = c.get::<Vec<FeatureValue>>("roi-features", &key) {
                     bar.inc(1);
-                    return One::Done(RoiFeatures { key: job.key.clone(), features }, true, hashes);
+                    return One::Done(
+                        RoiFeatures {
+                            key: job.key.clone(),
+                            features,
+                        },
+                        true,
+                        hashes,
+                    );
                 }
             }
             let r = load_roi(&job.image, &job.masks).and_then(|(img, mask)| {
                 if mask.count() == 0 {
-                    return Err(PipelineError::Data("the ROI is empty (mask has no non-zero pixel)".into()));
+                    return Err(PipelineError::Data(
+                        "the ROI is empty (mask has no non-zero pixel)".into(),
+                    ));
                 }
                 engine.extract(&img, &mask)
             });
@@ -203,7 +227,14 @@ pub fn extract_all(engine: &Engine, jobs: &[RoiJob], cache: Option<&StageCache>,
                         // A cache write failure only costs a recomputation next time.
                         let _ = c.put("roi-features", &key, &features);
                     }
-                    One::Done(RoiFeatures { key: job.key.clone(), features }, false, hashes)
+                    One::Done(
+                        RoiFeatures {
+                            key: job.key.clone(),
+                            features,
+                        },
+                        false,
+                        hashes,
+                    )
                 }
                 Err(e) => fail(e.to_string()),
             }
@@ -266,7 +297,11 @@ pub fn jobs_from_manifest(manifest: &dlr_study::Manifest) -> Vec<RoiJob> {
             key: RoiKey {
                 patient: e.patient_id.clone(),
                 phase: e.phase.clone(),
-                reader: if e.reader.is_empty() { "1".into() } else { e.reader.clone() },
+                reader: if e.reader.is_empty() {
+                    "1".into()
+                } else {
+                    e.reader.clone()
+                },
             },
             image: e.image.clone(),
             masks: e.all_masks().cloned().collect(),
@@ -292,8 +327,8 @@ pub fn extract_manifest(
         )));
     }
     let engine = Engine::from_preset(preset, settings_file)?;
-    let manifest =
-        dlr_study::read_manifest(manifest_path, columns).map_err(|e| PipelineError::Data(e.to_string()))?;
+    let manifest = dlr_study::read_manifest(manifest_path, columns)
+        .map_err(|e| PipelineError::Data(e.to_string()))?;
     let jobs = jobs_from_manifest(&manifest);
     let outcome = extract_all(&engine, &jobs, None, progress);
     // Wide table: one row per (patient, reader).
@@ -323,7 +358,10 @@ pub fn extract_manifest(
             header_written = true;
         }
         for (i, p) in table.rows.iter().enumerate() {
-            let has_any = outcome.rois.iter().any(|r| &r.key.patient == p && &r.key.reader == reader);
+            let has_any = outcome
+                .rois
+                .iter()
+                .any(|r| &r.key.patient == p && &r.key.reader == reader);
             if !has_any {
                 continue;
             }
@@ -332,7 +370,9 @@ pub fn extract_manifest(
             w.write_record(&rec).map_err(csv_err)?;
         }
     }
-    let bytes = w.into_inner().map_err(|e| PipelineError::Data(e.to_string()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| PipelineError::Data(e.to_string()))?;
     crate::store::write_atomic(out, &bytes)?;
     let mut codes: Vec<(String, String)> = outcome
         .rois

@@ -1,11 +1,15 @@
 //! The study pipeline: `study.toml`, the feature extraction driver, selection and models inside
 //! the training data, evaluation, the report, the model bundle and prediction.
 
+pub mod clinical;
 pub mod config;
 pub mod deep;
 pub mod error;
+pub mod evaluate;
 pub mod extract;
 pub mod models;
+pub mod report;
+pub mod run;
 pub mod store;
 pub mod table;
 

@@ -7,9 +7,9 @@
 use crate::config::StudyConfig;
 use crate::error::{PipelineError, Result};
 use dlr_learn::{
-    ChainFit, Classifier, ClinicalFit, ClinicalModel, CorrelationFilter, CorrelationMethod, Fit, IccFilter,
-    IccForm, LambdaChoice, LassoCvParams, LogisticRegression, MannWhitneyFilter, Matrix, Pipeline, PipelineFit,
-    PredictProba, SelectionChain, SelectionStep, StepRecord,
+    ChainFit, Classifier, ClinicalFit, ClinicalModel, CorrelationFilter, CorrelationMethod, Fit,
+    IccFilter, IccForm, LambdaChoice, LassoCvParams, LogisticRegression, MannWhitneyFilter, Matrix,
+    Pipeline, PipelineFit, PredictProba, SelectionChain, SelectionStep, StepRecord,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -41,7 +41,13 @@ impl StoredMatrix {
 
     /// To a learn matrix.
     pub fn to_matrix(&self) -> Result<Matrix> {
-        Matrix::new(self.data.clone(), self.n_rows, self.names.len(), self.names.clone()).map_err(learn_err)
+        Matrix::new(
+            self.data.clone(),
+            self.n_rows,
+            self.names.len(),
+            self.names.clone(),
+        )
+        .map_err(learn_err)
     }
 }
 
@@ -91,7 +97,11 @@ impl Classifier for OrPrevalence {
     fn name(&self) -> String {
         self.0.name()
     }
-    fn fit_boxed(&self, x: &Matrix, y: &[bool]) -> dlr_learn::Result<Box<dyn PredictProba + Send + Sync>> {
+    fn fit_boxed(
+        &self,
+        x: &Matrix,
+        y: &[bool],
+    ) -> dlr_learn::Result<Box<dyn PredictProba + Send + Sync>> {
         match self.0.fit_boxed(x, y) {
             Ok(m) => Ok(m),
             Err(_) => {
@@ -119,8 +129,12 @@ pub fn selection_chain(cfg: &StudyConfig) -> Result<SelectionChain> {
     SelectionChain::new(vec![
         SelectionStep::DropConstant,
         SelectionStep::ZScore,
-        SelectionStep::MannWhitney(MannWhitneyFilter::new(s.p_threshold, s.fdr).map_err(learn_err)?),
-        SelectionStep::Correlation(CorrelationFilter::new(s.correlation_threshold, method).map_err(learn_err)?),
+        SelectionStep::MannWhitney(
+            MannWhitneyFilter::new(s.p_threshold, s.fdr).map_err(learn_err)?,
+        ),
+        SelectionStep::Correlation(
+            CorrelationFilter::new(s.correlation_threshold, method).map_err(learn_err)?,
+        ),
         SelectionStep::Lasso(
             LassoCvParams::default()
                 .n_folds(s.lasso_folds)
@@ -184,7 +198,8 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
     let chain = selection_chain(cfg)?;
     let rad_pipe = Pipeline::new(chain.clone(), rf(cfg)?);
     let deep_pipe = Pipeline::new(chain, svm(cfg)?);
-    let clinical_model = ClinicalModel::new(0.05, LogisticRegression::default()).map_err(learn_err)?;
+    let clinical_model =
+        ClinicalModel::new(0.05, LogisticRegression::default()).map_err(learn_err)?;
 
     let mut radiomics = None;
     if cfg.models.radiomics || cfg.models.combined {
@@ -210,7 +225,10 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
                 }
             },
             _ => {
-                skipped.insert("deep".into(), "no deep features (see the deep stage)".into());
+                skipped.insert(
+                    "deep".into(),
+                    "no deep features (see the deep stage)".into(),
+                );
             }
         }
     }
@@ -224,7 +242,10 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
                 }
             },
             _ => {
-                skipped.insert("clinical".into(), "no clinical covariates configured".into());
+                skipped.insert(
+                    "clinical".into(),
+                    "no clinical covariates configured".into(),
+                );
             }
         }
     }
@@ -259,11 +280,15 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
         if members.len() < 2 {
             skipped.insert(
                 "combined".into(),
-                format!("needs at least two fitted base models, have {}", members.len()),
+                format!(
+                    "needs at least two fitted base models, have {}",
+                    members.len()
+                ),
             );
         } else {
             let all = hstack(&parts)?;
-            let stack = dlr_learn::stacking::Stacking::new(members, 5, cfg.models.seed).map_err(learn_err)?;
+            let stack = dlr_learn::stacking::Stacking::new(members, 5, cfg.models.seed)
+                .map_err(learn_err)?;
             match stack.fit(&all, y) {
                 Ok(f) => combined = Some(f),
                 Err(e) => {
@@ -294,7 +319,9 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
 
 fn hstack(parts: &[&Matrix]) -> Result<Matrix> {
     let mut it = parts.iter();
-    let first = it.next().ok_or_else(|| PipelineError::Data("nothing to stack".into()))?;
+    let first = it
+        .next()
+        .ok_or_else(|| PipelineError::Data("nothing to stack".into()))?;
     let mut m = (*first).clone();
     for p in it {
         m = m.hstack(p).map_err(learn_err)?;
@@ -308,7 +335,10 @@ impl FittedModels {
         let mut out = BTreeMap::new();
         if cfg.models.radiomics {
             if let (Some(f), Some(m)) = (&self.radiomics, &x.radiomics) {
-                out.insert("radiomics".to_string(), f.predict_proba(m).map_err(learn_err)?);
+                out.insert(
+                    "radiomics".to_string(),
+                    f.predict_proba(m).map_err(learn_err)?,
+                );
             }
         }
         if cfg.models.deep {
@@ -318,7 +348,10 @@ impl FittedModels {
         }
         if cfg.models.clinical {
             if let (Some(f), Some(m)) = (&self.clinical, &x.clinical) {
-                out.insert("clinical".to_string(), f.predict_proba(m).map_err(learn_err)?);
+                out.insert(
+                    "clinical".to_string(),
+                    f.predict_proba(m).map_err(learn_err)?,
+                );
             }
         }
         if let Some(f) = &self.combined {
@@ -329,9 +362,14 @@ impl FittedModels {
                     "deep" => x.deep.as_ref(),
                     _ => x.clinical.as_ref(),
                 };
-                parts.push(m.ok_or_else(|| PipelineError::Data(format!("combined model needs the {name} features")))?);
+                parts.push(m.ok_or_else(|| {
+                    PipelineError::Data(format!("combined model needs the {name} features"))
+                })?);
             }
-            out.insert("combined".to_string(), f.predict_proba(&hstack(&parts)?).map_err(learn_err)?);
+            out.insert(
+                "combined".to_string(),
+                f.predict_proba(&hstack(&parts)?).map_err(learn_err)?,
+            );
         }
         Ok(out)
     }
@@ -341,7 +379,9 @@ impl FittedModels {
         let (Some(f), Some(m)) = (&self.radiomics, &x.radiomics) else {
             return Ok(None);
         };
-        let Some(rs) = f.chain.rad_score() else { return Ok(None) };
+        let Some(rs) = f.chain.rad_score() else {
+            return Ok(None);
+        };
         if f.chain.selected.is_empty() {
             return Ok(None);
         }

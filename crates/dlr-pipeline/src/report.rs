@@ -1,0 +1,483 @@
+//! The run folder's human-readable outputs: Table 1, Table 2, DeLong comparisons, figures
+//! (SVG and PNG) and the self-contained `report.html`.
+
+use crate::error::{PipelineError, Result};
+use crate::run::{LoadedStudy, RunRecord};
+use dlr_report::{
+    AuditSummary, BaselineRow, CalibrationGroup, CalibrationSeries, CohortCount, DelongRow,
+    Estimate, LeakageCheck, PerformanceRow, ReportBuilder, RocSeries, Table,
+};
+use dlr_study::{ClinicalValue, ColumnType};
+use std::path::{Path, PathBuf};
+
+fn rerr(e: dlr_report::ReportError) -> PipelineError {
+    PipelineError::Data(format!("report: {e}"))
+}
+
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    // R type 7.
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+fn chisq_p(table: &[Vec<f64>]) -> Option<f64> {
+    let r = table.len();
+    let c = table.first()?.len();
+    let total: f64 = table.iter().flatten().sum();
+    if r < 2 || c < 2 || total == 0.0 {
+        return None;
+    }
+    let rows: Vec<f64> = table.iter().map(|v| v.iter().sum()).collect();
+    let cols: Vec<f64> = (0..c).map(|j| table.iter().map(|v| v[j]).sum()).collect();
+    if rows.iter().chain(&cols).any(|&v| v == 0.0) {
+        return None;
+    }
+    let mut x2 = 0.0;
+    for i in 0..r {
+        for j in 0..c {
+            let e = rows[i] * cols[j] / total;
+            x2 += (table[i][j] - e).powi(2) / e;
+        }
+    }
+    Some(dlr_stats::dist::chisq_sf(x2, ((r - 1) * (c - 1)) as f64))
+}
+
+/// Table 1: characteristics of the training and test cohorts with p-values (continuous:
+/// median [IQR], Mann–Whitney U; categorical: n (%), Pearson chi-square without continuity
+/// correction).
+pub fn table1(
+    loaded: &LoadedStudy,
+    patients: &[&dlr_study::StudyPatient],
+    fold: &dlr_learn::Fold,
+    y: &[bool],
+) -> Table {
+    let cohorts = vec![
+        format!("Training (n = {})", fold.train.len()),
+        format!("Test (n = {})", fold.test.len()),
+    ];
+    let mut rows = Vec::new();
+    // Outcome.
+    let ev = |idx: &[usize]| idx.iter().filter(|&&i| y[i]).count();
+    let (a, b) = (ev(&fold.train), ev(&fold.test));
+    let p = chisq_p(&[
+        vec![a as f64, (fold.train.len() - a) as f64],
+        vec![b as f64, (fold.test.len() - b) as f64],
+    ]);
+    rows.push(BaselineRow {
+        variable: "Outcome = 1, n (%)".into(),
+        values: vec![
+            dlr_report::fmt_count_pct(a, fold.train.len()),
+            dlr_report::fmt_count_pct(b, fold.test.len()),
+        ],
+        p_value: p,
+    });
+    if let Some(ct) = &loaded.clinical {
+        for (ci, cov) in ct.covariates.iter().enumerate() {
+            let vals = |idx: &[usize]| -> Vec<Option<ClinicalValue>> {
+                idx.iter()
+                    .map(|&i| {
+                        patients[i]
+                            .clinical
+                            .as_ref()
+                            .and_then(|r| r.values.get(ci).cloned())
+                    })
+                    .collect()
+            };
+            let (tr, te) = (vals(&fold.train), vals(&fold.test));
+            match cov.kind {
+                ColumnType::Numeric => {
+                    let nums = |v: &[Option<ClinicalValue>]| -> Vec<f64> {
+                        let mut x: Vec<f64> = v
+                            .iter()
+                            .filter_map(|c| match c {
+                                Some(ClinicalValue::Number(n)) if n.is_finite() => Some(*n),
+                                _ => None,
+                            })
+                            .collect();
+                        x.sort_by(f64::total_cmp);
+                        x
+                    };
+                    let (x1, x2) = (nums(&tr), nums(&te));
+                    let fmt = |x: &[f64]| {
+                        dlr_report::fmt_median_iqr(
+                            quantile(x, 0.5),
+                            quantile(x, 0.25),
+                            quantile(x, 0.75),
+                            1,
+                        )
+                    };
+                    let p = dlr_stats::mann_whitney_u(
+                        &x1,
+                        &x2,
+                        &dlr_stats::MannWhitneyOptions::default(),
+                    )
+                    .ok()
+                    .map(|m| m.p);
+                    rows.push(BaselineRow {
+                        variable: format!("{}, median [IQR]", cov.name),
+                        values: vec![fmt(&x1), fmt(&x2)],
+                        p_value: p,
+                    });
+                }
+                ColumnType::Categorical => {
+                    let mut levels = cov.levels.clone();
+                    levels.sort();
+                    let count = |v: &[Option<ClinicalValue>], l: &str| {
+                        v.iter()
+                            .filter(|c| match c {
+                                Some(ClinicalValue::Category(s)) => s == l,
+                                Some(ClinicalValue::Number(n)) => format!("{n}") == l,
+                                _ => false,
+                            })
+                            .count()
+                    };
+                    let tab: Vec<Vec<f64>> = [&tr, &te]
+                        .iter()
+                        .map(|v| levels.iter().map(|l| count(v, l) as f64).collect())
+                        .collect();
+                    let p = chisq_p(&tab);
+                    for (k, l) in levels.iter().enumerate() {
+                        rows.push(BaselineRow {
+                            variable: format!("{} = {l}, n (%)", cov.name),
+                            values: vec![
+                                dlr_report::fmt_count_pct(count(&tr, l), tr.len()),
+                                dlr_report::fmt_count_pct(count(&te, l), te.len()),
+                            ],
+                            p_value: if k == 0 { p } else { None },
+                        });
+                    }
+                }
+            }
+        }
+    }
+    let mut t = dlr_report::baseline_table(
+        "Table 1. Characteristics of the training and test cohorts",
+        &cohorts,
+        &rows,
+    );
+    t.notes.push(
+        "Continuous: median [IQR], Mann–Whitney U test; categorical: n (%), Pearson chi-square test (first row of each variable)."
+            .into(),
+    );
+    t
+}
+
+fn est(p: &dlr_stats::Proportion) -> Estimate {
+    Estimate::with_ci(p.estimate, p.lower, p.upper)
+}
+
+fn write_figure(
+    dir: &Path,
+    name: &str,
+    fig: &dlr_report::Figure,
+    files: &mut Vec<PathBuf>,
+) -> Result<()> {
+    let svg = dir.join(format!("{name}.svg"));
+    crate::store::write_atomic(&svg, fig.to_svg().as_bytes())?;
+    let png = dir.join(format!("{name}.png"));
+    crate::store::write_atomic(&png, &fig.to_png(1200, 900).map_err(rerr)?)?;
+    files.push(svg);
+    files.push(png);
+    Ok(())
+}
+
+/// Writes Table 1/2, comparisons, figures and `report.html`; returns the files written.
+pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let figdir = out.join("figures");
+    let ev = &record.evaluation;
+    // Table 2.
+    let mut perf = Vec::new();
+    for m in &ev.models {
+        for (cohort, c) in [("Training", &m.train), ("Test", &m.test)] {
+            let (Some(auc), Some(cut)) = (&c.auc, &c.cutoff) else {
+                continue;
+            };
+            perf.push(PerformanceRow {
+                model: m.model.clone(),
+                cohort: cohort.into(),
+                auc: Estimate::with_ci(auc.auc, auc.lower, auc.upper),
+                accuracy: est(&cut.accuracy),
+                sensitivity: est(&cut.sensitivity),
+                specificity: est(&cut.specificity),
+                ppv: est(&cut.ppv),
+                npv: est(&cut.npv),
+            });
+        }
+    }
+    let mut table2 = dlr_report::performance_table(
+        "Table 2. Discrimination of the models in the training and test cohorts",
+        &perf,
+    );
+    table2.notes.push(format!(
+        "AUC with DeLong 95% CI; accuracy, sensitivity, specificity, PPV and NPV at the Youden cut-off chosen on the training cohort, with {} 95% CIs.",
+        if ev.proportion_ci == "clopper-pearson" { "Clopper–Pearson" } else { "Wilson" }
+    ));
+    let delong_rows: Vec<DelongRow> = ev
+        .comparisons
+        .iter()
+        .map(|c| DelongRow {
+            cohort: c.cohort.clone(),
+            model_a: c.a.clone(),
+            model_b: c.b.clone(),
+            auc_a: c.auc_a,
+            auc_b: c.auc_b,
+            difference: Estimate::point(c.auc_a - c.auc_b),
+            p_value: c.p,
+        })
+        .collect();
+    let table3 =
+        dlr_report::delong_table("Table 3. Paired DeLong comparisons of AUCs", &delong_rows);
+    for (name, t) in [("table1", table1), ("table2", &table2), ("delong", &table3)] {
+        for (ext, text) in [("csv", t.to_csv()), ("md", t.to_markdown())] {
+            let p = out.join(format!("{name}.{ext}"));
+            crate::store::write_atomic(&p, text.as_bytes())?;
+            files.push(p);
+        }
+    }
+    let mut b = ReportBuilder::new(&record.config.study.name).subtitle(&format!(
+        "dlr {} — {} patients analysed ({} training, {} test)",
+        record.version, record.cohort.included, record.cohort.train, record.cohort.test
+    ));
+    // Audit.
+    let n_sel = record.selection.get("radiomics").map(|s| s.selected.len());
+    let audit = AuditSummary {
+        cohorts: vec![
+            CohortCount {
+                name: "Training".into(),
+                patients: record.cohort.train,
+                events: record.cohort.train_events,
+            },
+            CohortCount {
+                name: "Test".into(),
+                patients: record.cohort.test,
+                events: record.cohort.test_events,
+            },
+        ],
+        selected_features: n_sel,
+        duplicate_findings: None,
+        shape_only_baseline: None,
+        leakage_checks: vec![
+            LeakageCheck {
+                name: "Feature selection (ICC, z-score, Mann–Whitney, correlation, LASSO) fitted on training patients only".into(),
+                passed: true,
+            },
+            LeakageCheck {
+                name: "Youden cut-off chosen on the training cohort and applied unchanged to the test cohort".into(),
+                passed: true,
+            },
+            LeakageCheck {
+                name: "Clinical imputation values computed on training patients only".into(),
+                passed: true,
+            },
+        ],
+        tripod_ai: None,
+        extra: Vec::new(),
+    };
+    b = b.audit(audit);
+    for w in &record.warnings {
+        b = b.callout(dlr_report::Severity::Warning, w);
+    }
+    for (m, why) in &record.skipped_models {
+        b = b.callout(
+            dlr_report::Severity::Note,
+            &format!("Model `{m}` not fitted: {why}"),
+        );
+    }
+    if !record.cohort.excluded.is_empty() {
+        b = b.callout(
+            dlr_report::Severity::Warning,
+            &format!(
+                "{} patient(s) excluded: {}",
+                record.cohort.excluded.len(),
+                record
+                    .cohort
+                    .excluded
+                    .iter()
+                    .take(20)
+                    .map(|e| format!("{} ({}: {})", e.patient, e.stage, e.reason))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        );
+    }
+    b = b.heading("Cohorts").table(Some("table1"), table1.clone());
+    b = b
+        .heading("Model performance")
+        .table(Some("table2"), table2.clone());
+    if !delong_rows.is_empty() {
+        b = b.table(Some("delong"), table3.clone());
+    }
+    // Figures.
+    for cohort in ["train", "test"] {
+        let series: Vec<RocSeries> = ev
+            .models
+            .iter()
+            .filter_map(|m| {
+                let c = if cohort == "train" { &m.train } else { &m.test };
+                let auc = c.auc.as_ref()?;
+                Some(RocSeries {
+                    label: format!(
+                        "{} (AUC {})",
+                        m.model,
+                        dlr_report::fmt_ci(auc.auc, auc.lower, auc.upper)
+                    ),
+                    fpr: c.roc.iter().map(|p| p.0).collect(),
+                    tpr: c.roc.iter().map(|p| p.1).collect(),
+                })
+            })
+            .collect();
+        if series.is_empty() {
+            continue;
+        }
+        let title = if cohort == "train" {
+            "ROC curves, training cohort"
+        } else {
+            "ROC curves, test cohort"
+        };
+        let fig = dlr_report::roc_figure(title, &series).map_err(rerr)?;
+        write_figure(&figdir, &format!("roc_{cohort}"), &fig, &mut files)?;
+        b = b.figure(Some(&format!("roc_{cohort}")), &fig, title);
+    }
+    let cal: Vec<CalibrationSeries> = ev
+        .models
+        .iter()
+        .filter_map(|m| {
+            let c = m.test.calibration.as_ref()?;
+            Some(CalibrationSeries {
+                label: format!("{} (slope {:.2}, Brier {:.3})", m.model, c.slope, c.brier),
+                groups: Vec::<CalibrationGroup>::new(),
+                smooth_predicted: c.smooth_curve.iter().map(|p| p.predicted).collect(),
+                smooth_observed: c
+                    .smooth_curve
+                    .iter()
+                    .map(|p| p.observed.clamp(0.0, 1.0))
+                    .collect(),
+            })
+        })
+        .collect();
+    if !cal.is_empty() {
+        if let Ok(fig) = dlr_report::calibration_figure("Calibration, test cohort (lowess)", &cal) {
+            write_figure(&figdir, "calibration_test", &fig, &mut files)?;
+            b = b.figure(
+                Some("calibration"),
+                &fig,
+                "Calibration curves in the test cohort (lowess-smoothed observed vs predicted).",
+            );
+        }
+    }
+    let dca: Vec<(String, Vec<f64>)> = ev
+        .models
+        .iter()
+        .filter_map(|m| {
+            m.decision_curve
+                .as_ref()
+                .map(|d| (m.model.clone(), d.net_benefit_model.clone()))
+        })
+        .collect();
+    if let Some(d) = ev.models.iter().find_map(|m| m.decision_curve.as_ref()) {
+        let mut series = dca.clone();
+        series.push(("Treat all".into(), d.net_benefit_treat_all.clone()));
+        series.push(("Treat none".into(), d.net_benefit_treat_none.clone()));
+        if let Ok(fig) = dlr_report::decision_curve_figure(
+            "Decision curves, test cohort",
+            &d.thresholds,
+            &series,
+        ) {
+            write_figure(&figdir, "decision_curve_test", &fig, &mut files)?;
+            b = b.figure(
+                Some("dca"),
+                &fig,
+                "Net benefit of each model against treat-all and treat-none in the test cohort.",
+            );
+        }
+    }
+    if let Some(rad) = record.selection.get("radiomics") {
+        if let Some(l) = &rad.lasso {
+            let cv = dlr_report::LassoCvCurve {
+                log_lambda: l.log_lambda.clone(),
+                cvm: l.cvm.clone(),
+                cvsd: l.cvsd.clone(),
+                log_lambda_min: l.log_lambda[l.index_min],
+                log_lambda_1se: l.log_lambda[l.index_1se],
+                measure: "Binomial deviance".into(),
+                n_nonzero: Some(l.nzero.clone()),
+            };
+            if let Ok(fig) =
+                dlr_report::lasso_cv_figure("LASSO 10-fold cross-validation (radiomics)", &cv)
+            {
+                write_figure(&figdir, "lasso_cv", &fig, &mut files)?;
+                b = b.figure(Some("lasso_cv"), &fig, "Cross-validated deviance along the LASSO path; dotted lines at lambda.min and lambda.1se.");
+            }
+            if !l.paths.is_empty() {
+                if let Ok(fig) = dlr_report::coefficient_path_figure(
+                    "LASSO coefficient paths",
+                    &l.log_lambda,
+                    &l.paths,
+                ) {
+                    write_figure(&figdir, "lasso_path", &fig, &mut files)?;
+                    b = b.figure(
+                        Some("lasso_path"),
+                        &fig,
+                        "LASSO coefficient paths of the radiomics features that enter the model.",
+                    );
+                }
+            }
+        }
+        if !rad.coefficients.is_empty() {
+            if let Ok(fig) = dlr_report::coefficient_bars_figure(
+                "Selected radiomics features (LASSO coefficients)",
+                &rad.coefficients,
+            ) {
+                write_figure(&figdir, "radscore_coefficients", &fig, &mut files)?;
+                b = b.figure(
+                    Some("coef"),
+                    &fig,
+                    "Coefficients of the rad-score features (z-scored inputs).",
+                );
+            }
+        }
+    }
+    if let Some(f) = &record.rad_score {
+        b = b.heading("Rad-score").paragraph(f);
+    }
+    b = b.heading("Feature selection");
+    for (family, s) in &record.selection {
+        let mut steps = vec![format!("{} features", s.n_features)];
+        if let Some(i) = &s.icc {
+            steps.push(format!("ICC → {}", i.n_kept));
+        }
+        for st in &s.steps {
+            steps.push(format!("{} → {}", st.step, st.n_kept));
+        }
+        b = b.paragraph(&format!("{family}: {}.", steps.join(", ")));
+    }
+    b = b.heading("Missing data");
+    for m in &record.missing_data {
+        b = b.paragraph(m);
+    }
+    b = b.provenance(dlr_report::Provenance {
+        software: format!("dlr {}", record.version),
+        created: None,
+        command: Some("dlr run".into()),
+        versions: vec![("dlr".into(), record.version.clone())],
+        seeds: record.seeds.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        input_hashes: record
+            .input_hashes
+            .iter()
+            .take(50)
+            .map(|(p, h)| (p.display().to_string(), h.clone()))
+            .collect(),
+        settings: serde_json::to_value(&record.config).unwrap_or(serde_json::Value::Null),
+    });
+    let html = b.build().map_err(rerr)?;
+    let p = out.join("report.html");
+    crate::store::write_atomic(&p, html.as_bytes())?;
+    files.push(p);
+    Ok(files)
+}
