@@ -21,6 +21,7 @@
 mod error;
 mod ibsi;
 mod intensity;
+mod interpolate;
 mod linalg;
 pub mod mesh;
 mod preprocess;
@@ -42,10 +43,11 @@ use dlr_image::{FeatureValue, Image, Mask};
 /// (empty, one voxel, one grey level, NaN voxels) give per-feature undefined values with a note.
 pub fn extract(image: &Image, mask: &Mask, settings: &Settings) -> Result<Vec<FeatureValue>> {
     settings.validate()?;
-    if settings.interpolation.is_some() {
-        return Err(RadiomicsError::Settings(
-            "interpolation (IBSI configurations B–E) is not implemented yet".into(),
-        ));
+    if let Some(it) = &settings.interpolation {
+        let (img, roi) = interpolate::interpolate(image, mask, it, settings.round_intensities)?;
+        let mut plain = settings.clone();
+        plain.interpolation = None;
+        return extract(&img, &roi, &plain);
     }
     let empty_template;
     let (roi, origin) = match preprocess::crop(image, mask, settings.round_intensities)? {

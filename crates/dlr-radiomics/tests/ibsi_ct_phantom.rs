@@ -50,7 +50,6 @@ fn run(config: &str, table: &str, known: &[(&str, &str)]) {
 }
 
 const HULL: &str = "convex hull not implemented";
-const MORAN: &str = "Moran's I / Geary's C not computed above 30000 voxels";
 
 #[test]
 fn config_a_matches_ibsi_reference() {
@@ -60,8 +59,42 @@ fn config_a_matches_ibsi_reference() {
         &[
             ("morph_vol_dens_conv_hull", HULL),
             ("morph_area_dens_conv_hull", HULL),
-            ("morph_moran_i", MORAN),
-            ("morph_geary_c", MORAN),
+        ],
+    );
+}
+
+#[test]
+fn config_b_matches_ibsi_reference() {
+    run(
+        "config_b",
+        "ibsi_1_reference_values_config_B.csv",
+        &[
+            ("morph_vol_dens_conv_hull", HULL),
+            ("morph_area_dens_conv_hull", HULL),
+        ],
+    );
+}
+
+#[test]
+fn config_c_matches_ibsi_reference() {
+    run(
+        "config_c",
+        "ibsi_1_reference_values_config_C.csv",
+        &[
+            ("morph_vol_dens_conv_hull", HULL),
+            ("morph_area_dens_conv_hull", HULL),
+        ],
+    );
+}
+
+#[test]
+fn config_d_matches_ibsi_reference() {
+    run(
+        "config_d",
+        "ibsi_1_reference_values_config_D.csv",
+        &[
+            ("morph_vol_dens_conv_hull", HULL),
+            ("morph_area_dens_conv_hull", HULL),
         ],
     );
 }
