@@ -191,6 +191,20 @@ mod tests {
         dcm[128..132].copy_from_slice(b"DICM");
         assert_eq!(format_from_magic(&dcm), Some(Format::Dicom));
         assert_eq!(format_from_magic(b"hello world"), None);
+        // NIfTI-1 header, plain and gzipped.
+        let mut hdr = vec![0u8; 352];
+        hdr[0..4].copy_from_slice(&348i32.to_le_bytes());
+        hdr[344..348].copy_from_slice(b"n+1\0");
+        assert_eq!(format_from_magic(&hdr), Some(Format::Nifti));
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &hdr).unwrap();
+        assert_eq!(
+            format_from_magic(&gz.finish().unwrap()),
+            Some(Format::Nifti)
+        );
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, b"not a header").unwrap();
+        assert_eq!(format_from_magic(&gz.finish().unwrap()), None);
         assert_eq!(format_from_magic(b""), None);
     }
 }
