@@ -102,10 +102,13 @@ pub struct ClinicalRow {
 
 /// Outcome cell interpreted as 0/1.
 pub fn parse_outcome(raw: &str) -> Option<u8> {
-    match raw.trim().parse::<f64>() {
-        Ok(v) if v == 0.0 => Some(0),
-        Ok(v) if v == 1.0 => Some(1),
-        _ => None,
+    let v = raw.trim().parse::<f64>().ok()?;
+    if v == 0.0 {
+        Some(0)
+    } else if v == 1.0 {
+        Some(1)
+    } else {
+        None
     }
 }
 

@@ -220,3 +220,63 @@ fn missing(table: &Table, column: &str, hint: &str) -> StudyError {
         hint: hint.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_layout_with_bom_crlf_quotes_and_absolute_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.csv");
+        let abs = dir.path().join("abs.png");
+        let text = format!(
+            "\u{feff}patient_id,phase,image,mask,reader,lesion\r\nP1,AP,a.png,\"m 1.png\",2,1\r\n\r\nP1,PP,{},m.png,1,2\r\n",
+            abs.display()
+        );
+        std::fs::write(&p, text).unwrap();
+        let m = read_manifest(&p, &ManifestColumns::default()).unwrap();
+        assert_eq!(m.entries.len(), 2);
+        let e = &m.entries[0];
+        assert_eq!(e.key(), ("P1", "AP", "2", "1"));
+        assert_eq!(e.image, dir.path().join("a.png"));
+        assert_eq!(e.mask, dir.path().join("m 1.png"));
+        assert_eq!(e.line, 2);
+        assert_eq!(m.entries[1].image, abs);
+        assert_eq!(m.entries[1].line, 4);
+        assert_eq!(m.patient_ids(), ["P1"]);
+        assert!(!m.has_label());
+    }
+
+    #[test]
+    fn missing_phase_column_needs_a_fixed_phase() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.csv");
+        std::fs::write(&p, "patient_id,image,mask\nP1,a.png,m.png\n").unwrap();
+        let e = read_manifest(&p, &ManifestColumns::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("no column `phase`") && e.contains("fixed phase"),
+            "{e}"
+        );
+        let cols = ManifestColumns {
+            fixed_phase: Some("US".into()),
+            ..ManifestColumns::default()
+        };
+        let m = read_manifest(&p, &cols).unwrap();
+        assert_eq!(m.entries[0].phase, "US");
+        assert_eq!(m.entries[0].reader, "1");
+    }
+
+    #[test]
+    fn malformed_csv_names_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.csv");
+        std::fs::write(&p, "patient_id,phase,image,mask\nP1,US,a.png\n").unwrap();
+        let e = read_manifest(&p, &ManifestColumns::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2"), "{e}");
+    }
+}

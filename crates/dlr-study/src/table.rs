@@ -77,13 +77,27 @@ pub(crate) fn read_csv(path: &Path) -> Result<Table> {
             reason: "the file has no header row".into(),
         });
     }
+    // Line numbers from byte offsets (the CSV parser's own line count lags on CRLF files).
+    let newlines: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    let line_at = |byte: u64| -> u64 {
+        let mut b = byte as usize;
+        while b < bytes.len() && (bytes[b] == b'\r' || bytes[b] == b'\n') {
+            b += 1;
+        }
+        1 + newlines.partition_point(|&n| n < b) as u64
+    };
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(csv_err)?;
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
         rows.push(Row {
             line,
             cells: record.iter().map(str::to_string).collect(),

@@ -291,10 +291,7 @@ fn manifest_label_outcome_not_binary() {
 #[test]
 fn inconsistent_outcome() {
     let s = MiniStudy::new();
-    let rows = "A,malignant,img/A.png,mask/A.png\nB,benign,img/B.png,mask/B.png\nA,benign,img/A.png,mask/B.png\n";
-    // the third row is also a duplicate (A, US, 1, 1): give it another lesion instead
-    s.write("manifest.csv", "");
-    let _ = rows;
+    // a second lesion row (not a duplicate key) with the other label
     let rows = "id,label,image,mask,lesion\nA,malignant,img/A.png,mask/A.png,1\nB,benign,img/B.png,mask/B.png,1\nA,benign,img/A.png,mask/B.png,2\n";
     s.write("manifest.csv", rows);
     let cols = ManifestColumns {
