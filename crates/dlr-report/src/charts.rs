@@ -256,8 +256,7 @@ pub fn decision_curve_figure(
     let x_max = ((tmax / x_step) - 1e-9).ceil() * x_step;
     let y_step = crate::plot::nice_step(ymax * 1.15, 5.0);
     let y_max = ((ymax * 1.05) / y_step - 1e-9).ceil() * y_step;
-    let mut y = Axis::fixed(-0.2 * ymax, y_max, y_step, "Net benefit");
-    y.min = -(ymax * 0.15).max(0.01);
+    let y = Axis::fixed(-(ymax * 0.15).max(0.01), y_max, y_step, "Net benefit");
     let mut p = Plot::new(
         title,
         Axis::fixed(0.0, x_max, x_step, "Threshold probability"),

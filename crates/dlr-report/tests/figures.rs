@@ -274,6 +274,15 @@ fn decision_curves_are_clipped_to_the_plot_area() {
             }
         }
     }
+    // every tick mark sits on the frame, none below or beside the plot area
+    for sp in vertices(by_class(&doc, "path", "tick")[0].attribute("d").expect("d")) {
+        for (x, y) in sp {
+            assert!(
+                x >= l - 5.01 && x <= r + 0.01 && y >= t - 0.01 && y <= b + 5.01,
+                "tick at ({x},{y})"
+            );
+        }
+    }
     // treat-all falls to -2.3 at 0.99: it is cut at the bottom edge
     let all = vertices(series[1].attribute("d").expect("d"));
     let last = *all.last().and_then(|s| s.last()).expect("points");
