@@ -9,10 +9,12 @@ pub mod corr;
 pub mod cutoff;
 pub mod dist;
 pub mod error;
+pub mod group;
 pub mod icc;
 pub mod mann_whitney;
 pub mod rank;
 pub mod roc;
+pub mod table1;
 
 pub use calibration::{
     brier, calibration, decision_curve, default_dca_thresholds, hosmer_lemeshow, Calibration,
@@ -23,10 +25,16 @@ pub use cutoff::{
     binomial_proportion, cutoff_metrics, youden_threshold, BinomialCi, CutoffMetrics, Proportion,
 };
 pub use error::{Result, StatsError};
+pub use group::{chi_square, fisher_exact, student_t, welch_t, ChiSquare, Fisher, TTest};
 pub use icc::{icc, icc_with_alpha, IccForm, IccRow, IccTable};
 pub use mann_whitney::{mann_whitney_u, Alternative, MannWhitney, MannWhitneyOptions, MwMethod};
 pub use roc::{
     auc_bootstrap_ci, auc_delong, delong_paired, delong_unpaired, resolve_direction, roc_auc,
     roc_auc_directed, roc_curve, roc_thresholds, youden_thresholds, AucCi, BootstrapCi, DelongTest,
     RocDirection, RocPoint,
+};
+pub use table1::{
+    contingency_table, continuous_summary, format_p, sorted_levels, table1, CategoricalTest,
+    Contingency, ContinuousStyle, ContinuousSummary, ContinuousTest, Table1, Table1Options,
+    Table1Row, Table1Variable, VariableValues,
 };
