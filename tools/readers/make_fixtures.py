@@ -268,6 +268,8 @@ aff2[:3, 3] = [1.0, 2.0, 3.0]
 nifti_case("nifti2_f64.nii", rng.normal(size=(3, 2, 2)), aff2, klass=nib.Nifti2Image, dtype=np.float64, sform=False)
 nifti_case("big_endian_u16.nii", rng.integers(0, 60000, size=(2, 3, 2)).astype(np.uint16), aff2, dtype=np.uint16,
            big_endian=True)
+nifti_case("pair.hdr", rng.integers(-100, 100, size=(3, 2, 2)).astype(np.int16), aff, klass=nib.Nifti1Pair,
+           dtype=np.int16, slope=(2.0, 1.0))
 nifti_case("cine_2dt.nii.gz", rng.integers(0, 255, size=(3, 2, 1, 4)).astype(np.uint8), np.eye(4), dtype=np.uint8)
 
 # 13. NRRD via pynrrd: detached header + raw big-endian data file, ASCII with RAS space.
@@ -373,7 +375,7 @@ try:
 except ImportError:
     sitk = None
 if sitk is not None:
-    for name in ["sform_slope.nii.gz", "big_endian_u16.nii", "method1.nii", "detached.nhdr",
+    for name in ["sform_slope.nii.gz", "big_endian_u16.nii", "method1.nii", "detached.nhdr", "pair.hdr",
                  "mono2_signed_implicit.dcm", "mono1_rescale.dcm", "big_endian.dcm"]:
         im = sitk.ReadImage(os.path.join(OUT, name))
         expected[name]["itk"] = dict(spacing=list(im.GetSpacing()), origin=list(im.GetOrigin()),

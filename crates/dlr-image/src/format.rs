@@ -18,7 +18,7 @@ pub enum Format {
     Tiff,
     /// DICOM Part 10 file (or a bare data set without preamble).
     Dicom,
-    /// NIfTI-1 or NIfTI-2 single file (`.nii`, `.nii.gz`).
+    /// NIfTI-1 or NIfTI-2 (`.nii`, `.nii.gz`, or a `.hdr` + `.img` pair).
     Nifti,
     /// NRRD (attached or detached header).
     Nrrd,
@@ -59,7 +59,7 @@ impl std::fmt::Display for Format {
 /// Format implied by a file name's extension (case-insensitive), if any.
 pub fn format_from_extension(path: &Path) -> Option<Format> {
     let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    if name.ends_with(".nii.gz") || name.ends_with(".nii") {
+    if name.ends_with(".nii.gz") || name.ends_with(".nii") || name.ends_with(".hdr.gz") {
         return Some(Format::Nifti);
     }
     let ext = name.rsplit_once('.')?.1;
@@ -70,6 +70,7 @@ pub fn format_from_extension(path: &Path) -> Option<Format> {
         "tif" | "tiff" => Format::Tiff,
         "dcm" | "dicom" | "dic" => Format::Dicom,
         "nrrd" | "nhdr" => Format::Nrrd,
+        "hdr" => Format::Nifti,
         _ => return None,
     })
 }

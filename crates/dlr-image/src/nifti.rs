@@ -1,4 +1,5 @@
-//! NIfTI-1 and NIfTI-2 single-file images (`.nii`, `.nii.gz`, either byte order).
+//! NIfTI-1 and NIfTI-2 images (`.nii`, `.nii.gz`, or a `.hdr` header with its `.img` data;
+//! either byte order).
 //!
 //! Supported data types: int8/16/32/64, uint8/16/32/64, float32/64; `scl_slope`/`scl_inter`
 //! are applied when the slope is non-zero and finite. The voxel grid is kept exactly as stored
@@ -34,6 +35,8 @@ struct Header {
     quatern: [f64; 6],
     srow: [[f64; 4]; 3],
     version: u8,
+    /// `ni1`/`ni2` magic: voxels live in a separate `.img` file.
+    pair: bool,
 }
 
 struct Rd<'a> {
@@ -112,22 +115,12 @@ fn parse_header(h: &[u8], path: &Path) -> Result<Header> {
         b: h,
         be: big_endian,
     };
-    let unsupported_pair = |magic: &[u8]| {
-        if magic.starts_with(b"ni") {
-            Err(ImageError::Unsupported {
-                path: path.to_path_buf(),
-                what: "NIfTI header/data pair (.hdr/.img)".into(),
-                hint: "convert to a single .nii or .nii.gz file".into(),
-            })
-        } else {
-            Err(err("bad NIfTI magic string"))
-        }
-    };
     if size == 348 {
         let magic = &h[344..348];
-        if magic != b"n+1\0" {
-            return unsupported_pair(magic);
+        if magic != b"n+1\0" && magic != b"ni1\0" {
+            return Err(err("bad NIfTI-1 magic string"));
         }
+        let pair = magic == b"ni1\0";
         let mut dim = [0i64; 8];
         let mut pixdim = [0f64; 8];
         for i in 0..8 {
@@ -157,12 +150,14 @@ fn parse_header(h: &[u8], path: &Path) -> Result<Header> {
             quatern,
             srow,
             version: 1,
+            pair,
         })
     } else {
         let magic = &h[4..8];
-        if magic != b"n+2\0" {
-            return unsupported_pair(magic);
+        if magic != b"n+2\0" && magic != b"ni2\0" {
+            return Err(err("bad NIfTI-2 magic string"));
         }
+        let pair = magic == b"ni2\0";
         let mut dim = [0i64; 8];
         let mut pixdim = [0f64; 8];
         for i in 0..8 {
@@ -192,6 +187,7 @@ fn parse_header(h: &[u8], path: &Path) -> Result<Header> {
             quatern,
             srow,
             version: 2,
+            pair,
         })
     }
 }
@@ -277,6 +273,28 @@ fn geometry(h: &Header) -> ([f64; 9], [f64; 3], String) {
         origin[r] = s * origin[r] + 0.0;
     }
     (dir, origin, note)
+}
+
+/// The `.img` (or `.img.gz`) beside a `.hdr` (or `.hdr.gz`) header; `None` for in-memory data.
+fn pair_data_path(path: &Path) -> Option<std::path::PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    if path == Path::new("<memory>") {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    let stem_len = if lower.ends_with(".hdr.gz") {
+        name.len() - 7
+    } else if lower.ends_with(".hdr") {
+        name.len() - 4
+    } else {
+        return None;
+    };
+    let stem = &name[..stem_len];
+    let candidates = [".img", ".IMG", ".img.gz", ".IMG.GZ"];
+    candidates
+        .iter()
+        .map(|ext| path.with_file_name(format!("{stem}{ext}")))
+        .find(|p| p.exists())
 }
 
 pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Image> {
@@ -365,7 +383,25 @@ pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Im
         return Err(err(format!("bad vox_offset {}", h.vox_offset)));
     }
     let hdr_size = if h.version == 1 { 348 } else { 540 };
-    let offset = (h.vox_offset as usize).max(hdr_size);
+    let (offset, pair_bytes) = if h.pair {
+        let img_path = pair_data_path(path).ok_or_else(|| ImageError::Unsupported {
+            path: path.to_path_buf(),
+            what: "NIfTI header/data pair without a file name to find the .img".into(),
+            hint: "read the .hdr from its file, or convert to a single .nii".into(),
+        })?;
+        let b = std::fs::read(&img_path).map_err(|source| ImageError::Io {
+            path: img_path.clone(),
+            source,
+        })?;
+        notes.push(format!("voxels from {}", img_path.display()));
+        (h.vox_offset as usize, Some(b))
+    } else {
+        ((h.vox_offset as usize).max(hdr_size), None)
+    };
+    let (bytes, gz) = match &pair_bytes {
+        Some(b) => (b.as_slice(), b.starts_with(&[0x1F, 0x8B])),
+        None => (bytes, gz),
+    };
     let start = offset + first_vol * vol * ty.size();
     let nbytes = n * ty.size();
     let data_bytes: Vec<u8>;
