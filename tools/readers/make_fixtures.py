@@ -388,6 +388,34 @@ if sitk is not None:
                                         direction=list(im.GetDirection()),
                                         values=[float(v) for v in sitk.GetArrayFromImage(im).ravel()])
 
+# 18. BMP (8-bit palette grey and 24-bit colour), plain JPEG, 16-bit RGB PNG.
+g8 = rng.integers(0, 256, size=(3, 5), dtype=np.uint8)
+Image.fromarray(g8, "L").save(os.path.join(OUT, "grey.bmp"))
+expected["grey.bmp"] = dict(values=[float(v) for v in np.asarray(Image.open(os.path.join(OUT, "grey.bmp")).convert("L")).ravel()], dims=[5, 3, 1])
+cb = rng.integers(0, 256, size=(3, 5, 3), dtype=np.uint8)
+Image.fromarray(cb, "RGB").save(os.path.join(OUT, "colour.bmp"))
+im = Image.open(os.path.join(OUT, "colour.bmp"))
+expected["colour.bmp"] = dict(values=[float(v) for v in np.asarray(im.convert("L")).ravel()], dims=[5, 3, 1])
+Image.fromarray(smooth, "L").save(os.path.join(OUT, "grey.jpg"), quality=90)
+expected["grey.jpg"] = dict(values=[float(v) for v in np.asarray(Image.open(os.path.join(OUT, "grey.jpg"))).ravel()], dims=[24, 16, 1])
+c16 = rng.integers(0, 65536, size=(2, 3, 3), dtype=np.uint16)
+# Pillow cannot write 16-bit RGB PNG: written by hand (PNG spec: IHDR bit depth 16, colour type 2,
+# big-endian samples, filter byte 0 per row); expected values = the array written.
+import struct
+import zlib
+
+
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+h, w = c16.shape[:2]
+raw = b"".join(b"\x00" + c16[r].astype(">u2").tobytes() for r in range(h))
+with open(os.path.join(OUT, "rgb16.png"), "wb") as fh:
+    fh.write(b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 16, 2, 0, 0, 0))
+             + png_chunk(b"IDAT", zlib.compress(raw)) + png_chunk(b"IEND", b""))
+expected["rgb16.png"] = dict(values=[float(v) for v in c16[..., 0].ravel()], dims=[3, 2, 1],
+                             luminance=[float(v) for v in (c16.astype(np.float64) @ np.array([0.299, 0.587, 0.114])).ravel()])
 # pynrrd stamps the write time into a comment: drop it so re-running leaves the fixtures unchanged.
 for name in ["detached.nhdr", "ascii_ras.nrrd"]:
     path = os.path.join(OUT, name)

@@ -26,6 +26,10 @@ fn seeds() -> Vec<(Format, Vec<u8>)> {
         ("colour.png", Format::Png),
         ("grey16.tif", Format::Tiff),
         ("float32.tif", Format::Tiff),
+        ("grey.bmp", Format::Bmp),
+        ("colour.bmp", Format::Bmp),
+        ("grey.jpg", Format::Jpeg),
+        ("rgb16.png", Format::Png),
     ]
     .iter()
     .map(|(n, f)| (*f, std::fs::read(data(n)).unwrap()))
@@ -137,7 +141,7 @@ proptest! {
     }
 
     #[test]
-    fn mutated_seeds_never_panic(idx in 0usize..16, flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8)) {
+    fn mutated_seeds_never_panic(idx in 0usize..20, flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8)) {
         let seeds = seeds();
         let (fmt, mut bytes) = seeds[idx % seeds.len()].clone();
         for (pos, val) in flips {

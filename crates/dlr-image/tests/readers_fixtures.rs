@@ -432,3 +432,23 @@ fn nifti_hdr_img_pair() {
         Err(ImageError::Unsupported { .. })
     ));
 }
+
+#[test]
+fn bmp_jpeg_and_16bit_rgb_png() {
+    // Pillow's decode (BMP: convert("L") of a palette/24-bit file; colour BMP via PIL "L").
+    check("grey.bmp", "values", &DEF, 0.0);
+    let rounded = ReadOptions {
+        colour: ColourMode::LuminanceRounded,
+        frame: None,
+    };
+    check("colour.bmp", "values", &rounded, 0.0);
+    // libjpeg (Pillow) vs zune-jpeg: a few grey levels on this smooth image.
+    check("grey.jpg", "values", &DEF, 3.0);
+    let red = ReadOptions {
+        colour: ColourMode::Channel(0),
+        frame: None,
+    };
+    let img = check("rgb16.png", "values", &red, 0.0);
+    assert_eq!(img.meta.bits_stored, Some(16));
+    check("rgb16.png", "luminance", &DEF, 0.02);
+}
