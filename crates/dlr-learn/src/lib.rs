@@ -6,6 +6,8 @@
 //! ([`selection::SelectionChain`]) runs inside each training split; selecting on all rows before
 //! validation is refused unless the caller explicitly allows leakage.
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod estimator;
 pub mod forest;
