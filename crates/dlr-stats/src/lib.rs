@@ -9,6 +9,7 @@ pub mod corr;
 pub mod cutoff;
 pub mod dist;
 pub mod error;
+pub mod evaluate;
 pub mod group;
 pub mod icc;
 pub mod mann_whitney;
@@ -25,6 +26,10 @@ pub use cutoff::{
     binomial_proportion, cutoff_metrics, youden_threshold, BinomialCi, CutoffMetrics, Proportion,
 };
 pub use error::{Result, StatsError};
+pub use evaluate::{
+    evaluate, evaluate_csv, CalibrationEval, Comparison, EvaluateOptions, Evaluation, ScoreEval,
+    YoudenEval,
+};
 pub use group::{chi_square, fisher_exact, student_t, welch_t, ChiSquare, Fisher, TTest};
 pub use icc::{icc, icc_with_alpha, IccForm, IccRow, IccTable};
 pub use mann_whitney::{mann_whitney_u, Alternative, MannWhitney, MannWhitneyOptions, MwMethod};
