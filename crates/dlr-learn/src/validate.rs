@@ -390,3 +390,22 @@ impl Classifier for Pipeline {
         Ok(Box::new(self.fit(x, y, None)?))
     }
 }
+
+impl CvResult {
+    /// How often each feature survived the whole chain across the fold fits (selection
+    /// stability), most frequent first, ties by name.
+    pub fn selection_frequency(&self) -> Vec<(String, usize)> {
+        let mut counts: std::collections::BTreeMap<String, usize> =
+            std::collections::BTreeMap::new();
+        for recs in &self.selection_records {
+            if let Some(last) = recs.last() {
+                for k in &last.kept {
+                    *counts.entry(k.clone()).or_insert(0) += 1;
+                }
+            }
+        }
+        let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v
+    }
+}

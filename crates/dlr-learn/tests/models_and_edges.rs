@@ -465,5 +465,6 @@ fn icc_step_uses_the_second_reader_inside_each_fold() {
         .selection_records
         .iter()
         .all(|r| r[0].kept == vec!["f0".to_string()]));
+    assert_eq!(cv.selection_frequency(), vec![("f0".to_string(), 5)]);
     assert!(cv.pooled.unwrap().auc > 0.75, "{:?}", cv.pooled);
 }
