@@ -298,9 +298,30 @@ pub fn drop_constant(x: &Matrix) -> FilterOutcome {
     }
 }
 
+/// Drops features with any NaN or infinite value on the given rows.
+pub fn drop_non_finite(x: &Matrix) -> FilterOutcome {
+    let mut kept = Vec::new();
+    let mut dropped = Vec::new();
+    for j in 0..x.n_cols() {
+        if x.column(j).iter().all(|v| v.is_finite()) {
+            kept.push(x.names()[j].clone());
+        } else {
+            dropped.push(x.names()[j].clone());
+        }
+    }
+    FilterOutcome {
+        kept,
+        dropped,
+        statistic: Vec::new(),
+    }
+}
+
 /// One step of a [`SelectionChain`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum SelectionStep {
+    /// Drop features with NaN/infinite values on the training rows (must be the first step;
+    /// without it, a non-finite value is an error naming the feature).
+    DropNonFinite,
     /// Inter-reader ICC filter (needs the second reader's matrix).
     Icc(IccFilter),
     /// Drop features constant on the training rows.
@@ -319,6 +340,7 @@ impl SelectionStep {
     /// Short name for reports.
     pub fn name(&self) -> &'static str {
         match self {
+            SelectionStep::DropNonFinite => "drop_non_finite",
             SelectionStep::Icc(_) => "icc",
             SelectionStep::DropConstant => "drop_constant",
             SelectionStep::ZScore => "zscore",
@@ -384,6 +406,17 @@ impl SelectionChain {
         }
         if steps
             .iter()
+            .skip(1)
+            .any(|s| matches!(s, SelectionStep::DropNonFinite))
+        {
+            return Err(LearnError::param(
+                "steps",
+                "drop_non_finite",
+                "DropNonFinite must be the first step",
+            ));
+        }
+        if steps
+            .iter()
             .filter(|s| matches!(s, SelectionStep::ZScore))
             .count()
             > 1
@@ -430,7 +463,9 @@ impl SelectionChain {
     /// passes the empty set on.
     pub fn fit(&self, x: &Matrix, y: &[bool], second_reader: Option<&Matrix>) -> Result<ChainFit> {
         check_labels(x, y, "SelectionChain::fit")?;
-        x.check_finite("SelectionChain::fit")?;
+        if !matches!(self.steps.first(), Some(SelectionStep::DropNonFinite)) {
+            x.check_finite("SelectionChain::fit")?;
+        }
         let mut current = x.clone();
         let mut fit = ChainFit {
             records: Vec::new(),
@@ -454,6 +489,7 @@ impl SelectionChain {
                 continue;
             }
             let outcome = match step {
+                SelectionStep::DropNonFinite => drop_non_finite(&current),
                 SelectionStep::Icc(f) => {
                     let b = second_reader.ok_or_else(|| {
                         LearnError::Usage(

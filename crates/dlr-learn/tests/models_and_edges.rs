@@ -297,6 +297,23 @@ fn nan_features_are_a_clear_error() {
 }
 
 #[test]
+fn nan_features_can_be_dropped_and_recorded() {
+    let (x, y) = toy(30, 3, 5);
+    let mut d = x.data().to_vec();
+    d[4] = f64::NAN; // row 1, feature x2
+    let x = Matrix::new(d, 30, 3, vec!["x1".into(), "x2".into(), "x3".into()]).unwrap();
+    let chain =
+        SelectionChain::new(vec![SelectionStep::DropNonFinite, SelectionStep::ZScore]).unwrap();
+    let fit = chain.fit(&x, &y, None).unwrap();
+    assert_eq!(fit.records[0].dropped, vec!["x2".to_string()]);
+    assert_eq!(fit.selected, vec!["x1".to_string(), "x3".to_string()]);
+    assert_eq!(fit.transform(&x).unwrap().n_cols(), 2);
+    assert!(
+        SelectionChain::new(vec![SelectionStep::ZScore, SelectionStep::DropNonFinite]).is_err()
+    );
+}
+
+#[test]
 fn class_smaller_than_folds_is_a_clear_error() {
     let (x, mut y) = toy(30, 2, 3);
     for (i, v) in y.iter_mut().enumerate() {
