@@ -40,6 +40,67 @@ fn bench(c: &mut Criterion) {
     c.bench_function("mazda_extract_600x800_roi24k", |b| {
         b.iter(|| extract(&img, &mask, &settings).expect("extract"))
     });
+    // one group at a time, to see where the time goes
+    let none = dlr_mazda::Groups {
+        histogram: false,
+        gradient: false,
+        run_length: false,
+        cooccurrence: false,
+        autoregressive: false,
+        wavelet: false,
+    };
+    for (name, groups) in [
+        (
+            "histogram",
+            dlr_mazda::Groups {
+                histogram: true,
+                ..none
+            },
+        ),
+        (
+            "gradient",
+            dlr_mazda::Groups {
+                gradient: true,
+                ..none
+            },
+        ),
+        (
+            "run_length",
+            dlr_mazda::Groups {
+                run_length: true,
+                ..none
+            },
+        ),
+        (
+            "cooccurrence",
+            dlr_mazda::Groups {
+                cooccurrence: true,
+                ..none
+            },
+        ),
+        (
+            "autoregressive",
+            dlr_mazda::Groups {
+                autoregressive: true,
+                ..none
+            },
+        ),
+        (
+            "wavelet",
+            dlr_mazda::Groups {
+                wavelet: true,
+                ..none
+            },
+        ),
+    ] {
+        let s = MazdaSettings {
+            groups,
+            ..MazdaSettings::default()
+        };
+        c.bench_function(&format!("mazda_group_{name}"), |b| {
+            b.iter(|| extract(&img, &mask, &s).expect("extract"))
+        });
+    }
 }
 
 criterion_group!(benches, bench);

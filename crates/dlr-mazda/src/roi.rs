@@ -76,6 +76,21 @@ fn infer_source_bits(image: &Image, roi_values: &[f64], settings: &MazdaSettings
     }
 }
 
+/// Inclusive `([x0, y0], [x1, y1])` of the non-zero pixels of a 2D mask, row by row.
+fn bounding_box_2d(mask: &[u8], nx: usize) -> Option<([usize; 2], [usize; 2])> {
+    let mut lo = [usize::MAX; 2];
+    let mut hi = [0usize; 2];
+    for (y, row) in mask.chunks_exact(nx).enumerate() {
+        let Some(first) = row.iter().position(|&v| v != 0) else {
+            continue;
+        };
+        let last = row.iter().rposition(|&v| v != 0).unwrap_or(first);
+        lo = [lo[0].min(first), lo[1].min(y)];
+        hi = [hi[0].max(last), hi[1].max(y)];
+    }
+    (lo[0] != usize::MAX).then_some((lo, hi))
+}
+
 impl Roi {
     /// Crops the ROI bounding box plus a margin and applies the normalisation of `settings`.
     ///
@@ -91,10 +106,10 @@ impl Roi {
         if dims[2] != 1 {
             return Err(MazdaError::NotTwoD(dims));
         }
-        let Some((lo_b, hi_b)) = mask.bounding_box() else {
+        let [nx, ny, _] = dims;
+        let Some((lo_b, hi_b)) = bounding_box_2d(mask.data(), nx) else {
             return Ok(None);
         };
-        let [nx, ny, _] = dims;
         let x0 = lo_b[0].saturating_sub(MARGIN);
         let y0 = lo_b[1].saturating_sub(MARGIN);
         let x1 = (hi_b[0] + MARGIN).min(nx - 1);
