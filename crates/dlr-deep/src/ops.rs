@@ -283,24 +283,15 @@ impl Conv2d {
     /// Bias, residual add and activation on output rows starting at pixel `row0`.
     fn epilogue(&self, dst: &mut [f32], row0: usize, residual: Option<&[f32]>) {
         let c = self.cout;
-        let act = self.act;
-        match residual {
-            Some(r) => {
-                let r = &r[row0 * c..row0 * c + dst.len()];
-                for (row, rr) in dst.chunks_mut(c).zip(r.chunks(c)) {
-                    for ((v, b), q) in row.iter_mut().zip(&self.bias).zip(rr) {
-                        *v = act.apply(*v + b + q);
-                    }
-                }
-            }
-            None => {
-                for row in dst.chunks_mut(c) {
-                    for (v, b) in row.iter_mut().zip(&self.bias) {
-                        *v = act.apply(*v + b);
-                    }
-                }
+        let r = residual.map(|r| &r[row0 * c..row0 * c + dst.len()]);
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: the CPU supports AVX-512F (checked just above).
+                return unsafe { epilogue_avx512(dst, &self.bias, r, self.act) };
             }
         }
+        epilogue_rows(dst, &self.bias, r, self.act)
     }
 
     /// Dense convolution in tiles of output pixels: each tile gathers its im2col rows into a
@@ -375,38 +366,137 @@ impl Conv2d {
         pl: usize,
         residual: Option<&[f32]>,
     ) {
-        let (oh, ow, c, k, s) = (out.h, out.w, self.cout, self.k, self.stride);
-        let w = &self.weight;
+        let (oh, ow) = (out.h, out.w);
+        let g = DwGeom {
+            h: x.h,
+            w: x.w,
+            c: self.cout,
+            k: self.k,
+            s: self.stride,
+            pt,
+            pl,
+            ow,
+        };
+        let wt = &self.weight;
         out.data
-            .par_chunks_mut(ow * c)
+            .par_chunks_mut(ow * g.c)
             .enumerate()
             .for_each(|(row, dst)| {
                 let b = row / oh;
                 let oy = row % oh;
-                for ox in 0..ow {
-                    let acc = &mut dst[ox * c..(ox + 1) * c];
-                    for ky in 0..k {
-                        let iy = (oy * s + ky) as isize - pt as isize;
-                        if iy < 0 || iy >= x.h as isize {
-                            continue;
-                        }
-                        for kx in 0..k {
-                            let ix = (ox * s + kx) as isize - pl as isize;
-                            if ix < 0 || ix >= x.w as isize {
-                                continue;
-                            }
-                            let src = ((b * x.h + iy as usize) * x.w + ix as usize) * c;
-                            let xin = &x.data[src..src + c];
-                            let wt = &w[(ky * k + kx) * c..(ky * k + kx + 1) * c];
-                            for ((a, &xv), &wv) in acc.iter_mut().zip(xin).zip(wt) {
-                                *a += xv * wv;
-                            }
-                        }
-                    }
-                }
+                let img = &x.data[b * x.h * x.w * g.c..(b + 1) * x.h * x.w * g.c];
+                dw_row_dispatch(&g, img, wt, oy, dst);
                 self.epilogue(dst, row * ow, residual);
             });
     }
+}
+
+/// `dst = act(dst + bias (+ residual))`, row by row (`bias.len()` values per row).
+#[inline(always)]
+fn epilogue_rows(dst: &mut [f32], bias: &[f32], residual: Option<&[f32]>, act: Activation) {
+    let c = bias.len();
+    match residual {
+        Some(r) => {
+            for (row, rr) in dst.chunks_exact_mut(c).zip(r.chunks_exact(c)) {
+                for ((v, b), q) in row.iter_mut().zip(bias).zip(rr) {
+                    *v = act.apply(*v + b + q);
+                }
+            }
+        }
+        None => {
+            for row in dst.chunks_exact_mut(c) {
+                for (v, b) in row.iter_mut().zip(bias) {
+                    *v = act.apply(*v + b);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn epilogue_avx512(dst: &mut [f32], bias: &[f32], residual: Option<&[f32]>, act: Activation) {
+    epilogue_rows(dst, bias, residual, act)
+}
+
+/// Geometry of a depthwise convolution.
+struct DwGeom {
+    h: usize,
+    w: usize,
+    c: usize,
+    k: usize,
+    s: usize,
+    pt: usize,
+    pl: usize,
+    ow: usize,
+}
+
+/// One output row of a depthwise convolution: for each pixel and block of 16 channels, the taps
+/// are accumulated in registers in (ky, kx) order.
+#[inline(always)]
+fn dw_row(g: &DwGeom, img: &[f32], wt: &[f32], oy: usize, dst: &mut [f32]) {
+    const L: usize = 16;
+    let c = g.c;
+    let y_lo = (g.pt as isize - (oy * g.s) as isize).max(0) as usize;
+    let y_hi = (g.h + g.pt).saturating_sub(oy * g.s).min(g.k);
+    for ox in 0..g.ow {
+        let x_lo = (g.pl as isize - (ox * g.s) as isize).max(0) as usize;
+        let x_hi = (g.w + g.pl).saturating_sub(ox * g.s).min(g.k);
+        let out = &mut dst[ox * c..(ox + 1) * c];
+        let mut c0 = 0;
+        while c0 < c {
+            let n = L.min(c - c0);
+            let mut acc = [0.0f32; L];
+            for ky in y_lo..y_hi {
+                let iy = oy * g.s + ky - g.pt;
+                for kx in x_lo..x_hi {
+                    let ix = ox * g.s + kx - g.pl;
+                    let xs = &img[(iy * g.w + ix) * c + c0..][..n];
+                    let ws = &wt[(ky * g.k + kx) * c + c0..][..n];
+                    if n == L {
+                        for j in 0..L {
+                            acc[j] += xs[j] * ws[j];
+                        }
+                    } else {
+                        for j in 0..n {
+                            acc[j] += xs[j] * ws[j];
+                        }
+                    }
+                }
+            }
+            out[c0..c0 + n].copy_from_slice(&acc[..n]);
+            c0 += n;
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn dw_row_avx512(g: &DwGeom, img: &[f32], wt: &[f32], oy: usize, dst: &mut [f32]) {
+    dw_row(g, img, wt, oy, dst)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn dw_row_avx2(g: &DwGeom, img: &[f32], wt: &[f32], oy: usize, dst: &mut [f32]) {
+    dw_row(g, img, wt, oy, dst)
+}
+
+/// Runs [`dw_row`] compiled for the widest vector unit present (same arithmetic, no FMA
+/// contraction, so results do not depend on the CPU).
+fn dw_row_dispatch(g: &DwGeom, img: &[f32], wt: &[f32], oy: usize, dst: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU supports AVX-512F (checked just above).
+            return unsafe { dw_row_avx512(g, img, wt, oy, dst) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked just above).
+            return unsafe { dw_row_avx2(g, img, wt, oy, dst) };
+        }
+    }
+    dw_row(g, img, wt, oy, dst)
 }
 
 thread_local! {
