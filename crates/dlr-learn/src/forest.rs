@@ -132,7 +132,7 @@ pub struct RandomForestFit {
 
 fn gini_split(xs: &mut [(f64, bool)], n_pos: usize) -> Option<(f64, f64)> {
     // returns (threshold, weighted child impurity) of the best split on this feature
-    xs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    xs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let n = xs.len() as f64;
     let mut left_pos = 0usize;
     let mut best: Option<(f64, f64)> = None;
