@@ -400,11 +400,33 @@ pub fn run_study(study: &Path, out: Option<&Path>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `dlr predict`: scores new patients with a model bundle.
 pub fn predict(
-    _model: &Path,
-    _manifest: &Path,
-    _clinical: Option<&Path>,
-    _out: &Path,
+    model: &Path,
+    manifest: &Path,
+    clinical: Option<&Path>,
+    out: &Path,
 ) -> Result<ExitCode> {
-    bail!("`dlr predict` is not wired yet")
+    let r = dlr_pipeline::predict::predict(
+        model,
+        manifest,
+        clinical,
+        out,
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    )?;
+    for (p, why) in &r.failures {
+        eprintln!("not scored: patient {p}: {why}");
+    }
+    eprintln!(
+        "scored {} patients with {} (risk group from the {} model's training cut-off); wrote {}",
+        r.patients.len(),
+        r.models.join(", "),
+        r.risk_model,
+        out.display()
+    );
+    Ok(if r.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -10,14 +10,19 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-/// Folders searched for weights, in order: `$DLR_WEIGHTS_DIR`, `./.cache/weights`,
-/// `~/.cache/dlr/weights`.
+/// Folders searched for weights, in order: `$DLR_WEIGHTS_DIR`, `./.cache/weights`, the source
+/// checkout's `.cache/weights`, `~/.cache/dlr/weights`.
 pub fn weight_dirs() -> Vec<PathBuf> {
     let mut v = Vec::new();
     if let Some(d) = std::env::var_os("DLR_WEIGHTS_DIR") {
         v.push(PathBuf::from(d));
     }
     v.push(PathBuf::from(".cache/weights"));
+    // The source checkout this binary was built from (where `tools/deep/fetch_effnet.sh` puts them).
+    v.push(PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../.cache/weights"
+    )));
     if let Some(h) = std::env::var_os("HOME") {
         v.push(PathBuf::from(h).join(".cache/dlr/weights"));
     }

@@ -1,0 +1,304 @@
+//! `dlr predict`: scores new patients with a model bundle written by `dlr run`.
+//!
+//! The new study is read with the bundle's column mapping and phases; radiomics are extracted
+//! with the bundle's preset and settings (a different preset is refused), deep features with
+//! the same backbone and weights (checked by SHA-256), clinical covariates encoded with the
+//! training imputation values. The models are refitted from the bundle and must reproduce the
+//! training predictions bit for bit before any new patient is scored.
+
+use crate::config::StudyConfig;
+use crate::deep::BackboneChoice;
+use crate::error::{PipelineError, Result};
+use crate::extract::Engine;
+use crate::models::{Inputs, MODEL_NAMES};
+use crate::run::{load, primary_reader, read_bundle, refit_bundle, scan_jobs, table_matrix};
+use crate::table::assemble;
+use std::path::{Path, PathBuf};
+
+/// Scores of the new patients.
+#[derive(Debug, Clone)]
+pub struct PredictOutput {
+    /// Patient ids in output order.
+    pub patients: Vec<String>,
+    /// Model names in column order.
+    pub models: Vec<String>,
+    /// Probabilities, `[model][patient]`.
+    pub probabilities: Vec<Vec<f64>>,
+    /// Model whose training cut-off defines the risk group.
+    pub risk_model: String,
+    /// `high` / `low` per patient.
+    pub risk_group: Vec<String>,
+    /// Patients that could not be scored, with reasons.
+    pub failures: Vec<(String, String)>,
+}
+
+fn select_named(m: &dlr_learn::Matrix, names: &[String], what: &str) -> Result<dlr_learn::Matrix> {
+    m.select_named(names).map_err(|e| {
+        PipelineError::Data(format!(
+            "the new patients lack {what} features the model needs ({e}); were they extracted with the same preset and phases?"
+        ))
+    })
+}
+
+/// Scores the patients of `manifest` (and `clinical`) with the bundle at `model`, writing `out`.
+pub fn predict(
+    model: &Path,
+    manifest: &Path,
+    clinical: Option<&Path>,
+    out: &Path,
+    progress: bool,
+) -> Result<PredictOutput> {
+    let bundle = read_bundle(model)?;
+    let fitted = refit_bundle(&bundle)?;
+    let mut cfg: StudyConfig = bundle.config.clone();
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    cfg.base_dir = cwd;
+    cfg.study.manifest = manifest.to_path_buf();
+    let needs_clinical = bundle.clinical.is_some();
+    match (clinical, needs_clinical) {
+        (Some(c), _) => cfg.study.clinical = Some(c.to_path_buf()),
+        (None, true) => {
+            return Err(PipelineError::Data(
+                "this model uses clinical covariates: pass --clinical with the new patients' clinical table".into(),
+            ))
+        }
+        (None, false) => {
+            if cfg.study.clinical.is_some() {
+                // The training outcome came from a clinical table; new patients need none.
+                cfg.study.clinical = None;
+                cfg.study.columns.extra_masks = bundle.config.study.columns.extra_masks.clone();
+            }
+        }
+    }
+    let loaded = load(&cfg, false)?;
+    let study = &loaded.study;
+    let phases = cfg.study.phases.clone();
+    let primary = primary_reader(&cfg);
+    let mut failures: Vec<(String, String)> = loaded
+        .excluded
+        .iter()
+        .map(|e| (e.patient.clone(), e.reason.clone()))
+        .collect();
+    // Every patient needs every phase of the primary reader.
+    let mut ids = Vec::new();
+    for p in &study.patients {
+        let missing: Vec<&String> = phases
+            .iter()
+            .filter(|ph| {
+                p.scan(ph, &primary).is_none() && !(primary == "1" && p.scan(ph, "").is_some())
+            })
+            .collect();
+        if missing.is_empty() {
+            ids.push(p.id.clone());
+        } else {
+            failures.push((
+                p.id.clone(),
+                format!("missing phase(s) {missing:?} for reader {primary}; the model was trained on {phases:?}"),
+            ));
+        }
+    }
+    if ids.is_empty() {
+        return Err(PipelineError::Data(format!(
+            "no patient of {} has every phase the model needs ({phases:?}); first problems: {}",
+            manifest.display(),
+            failures
+                .iter()
+                .take(5)
+                .map(|(p, r)| format!("{p}: {r}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )));
+    }
+    let mut inputs = Inputs::default();
+    let rows: Vec<usize> = (0..ids.len()).collect();
+    let reader_only = std::slice::from_ref(&primary);
+    if let Some(train) = &bundle.radiomics {
+        let engine = match &bundle.radiomics_settings_text {
+            Some(text) => {
+                let tmp =
+                    std::env::temp_dir().join(format!("dlr-predict-{}.toml", std::process::id()));
+                std::fs::write(&tmp, text).map_err(|source| PipelineError::Io {
+                    path: tmp.clone(),
+                    source,
+                })?;
+                let e = Engine::from_preset(cfg.radiomics.preset, Some(&tmp));
+                let _ = std::fs::remove_file(&tmp);
+                e?
+            }
+            None => Engine::from_preset(cfg.radiomics.preset, None)?,
+        };
+        if Some(engine.describe()) != bundle.radiomics_settings {
+            return Err(PipelineError::Data(
+                "the radiomics settings rebuilt from the bundle differ from those it was trained with (different dlr version?)".into(),
+            ));
+        }
+        let jobs = scan_jobs(study, &phases, Some(reader_only));
+        let jobs: Vec<_> = jobs
+            .into_iter()
+            .filter(|j| ids.contains(&j.key.patient))
+            .collect();
+        let res = crate::extract::extract_all(&engine, &jobs, None, progress);
+        for f in &res.failures {
+            failures.push((
+                f.key.patient.clone(),
+                format!("radiomics {}: {}", f.key.phase, f.reason),
+            ));
+        }
+        let table = assemble(&res.rois, &ids, &phases, &primary);
+        let all: Vec<usize> = (0..table.columns.len()).collect();
+        let m = table_matrix(&table, &rows, &all)?;
+        inputs.radiomics = Some(select_named(&m, &train.names, "radiomics")?);
+    }
+    if let Some(train) = &bundle.deep {
+        let Some(BackboneChoice::Use {
+            kind,
+            weights,
+            sha256,
+        }) = &bundle.deep_backbone
+        else {
+            return Err(PipelineError::Data(
+                "bundle has deep features but no backbone record".into(),
+            ));
+        };
+        let w = if weights.exists() && crate::store::file_sha256(weights)? == *sha256 {
+            weights.clone()
+        } else {
+            crate::deep::find_weights(*kind)
+                .filter(|p| crate::store::file_sha256(p).ok().as_deref() == Some(sha256.as_str()))
+                .ok_or_else(|| {
+                    PipelineError::Data(format!(
+                        "the model needs {} weights with SHA-256 {sha256}, not found at {} or in the weights folders; {}",
+                        kind.name(),
+                        weights.display(),
+                        kind.how_to_get_weights()
+                    ))
+                })?
+        };
+        let backbone =
+            dlr_deep::load_backbone(*kind, &w).map_err(|e| PipelineError::Data(e.to_string()))?;
+        let crop = dlr_deep::CropOptions {
+            margin: cfg.deep.margin,
+            ..Default::default()
+        };
+        let jobs = scan_jobs(study, &phases, Some(reader_only));
+        let jobs: Vec<_> = jobs
+            .into_iter()
+            .filter(|j| ids.contains(&j.key.patient))
+            .collect();
+        let (done, failed) =
+            crate::deep::deep_features(backbone.as_ref(), sha256, &crop, &jobs, None, progress);
+        for f in failed {
+            failures.push((
+                f.key.patient.clone(),
+                format!("deep {}: {}", f.key.phase, f.reason),
+            ));
+        }
+        let table = assemble(&done, &ids, &phases, &primary);
+        let all: Vec<usize> = (0..table.columns.len()).collect();
+        let m = table_matrix(&table, &rows, &all)?;
+        inputs.deep = Some(select_named(&m, &train.names, "deep")?);
+    }
+    if let (Some(enc), Some(_)) = (&bundle.clinical_encoder, &bundle.clinical) {
+        let by_id: std::collections::HashMap<&str, &dlr_study::StudyPatient> =
+            study.patients.iter().map(|p| (p.id.as_str(), p)).collect();
+        let rows: Vec<(String, Option<&dlr_study::ClinicalRow>)> = ids
+            .iter()
+            .map(|id| {
+                (
+                    id.clone(),
+                    by_id.get(id.as_str()).and_then(|p| p.clinical.as_ref()),
+                )
+            })
+            .collect();
+        for (id, r) in &rows {
+            if r.is_none() {
+                failures.push((
+                    id.clone(),
+                    "no row in the clinical table (covariates imputed with training values)".into(),
+                ));
+            }
+        }
+        inputs.clinical = Some(enc.transform(&rows)?);
+    }
+    // Patients whose features failed are dropped from the output (listed in failures).
+    let failed_ids: std::collections::BTreeSet<String> =
+        failures.iter().map(|(p, _)| p.clone()).collect();
+    let keep: Vec<usize> = (0..ids.len())
+        .filter(|&i| {
+            !failed_ids.contains(&ids[i])
+                && [&inputs.radiomics, &inputs.deep, &inputs.clinical]
+                    .iter()
+                    .all(|m| {
+                        m.as_ref()
+                            .is_none_or(|m| m.row(i).iter().all(|v| v.is_finite()))
+                    })
+        })
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        if !keep.contains(&i) && !failed_ids.contains(id) {
+            failures.push((
+                id.clone(),
+                "a feature the model needs is undefined for this patient".into(),
+            ));
+        }
+    }
+    let sub = |m: &Option<dlr_learn::Matrix>| -> Result<Option<dlr_learn::Matrix>> {
+        m.as_ref()
+            .map(|m| m.select_rows(&keep).map_err(crate::models::learn_err))
+            .transpose()
+    };
+    let inputs = Inputs {
+        radiomics: sub(&inputs.radiomics)?,
+        deep: sub(&inputs.deep)?,
+        clinical: sub(&inputs.clinical)?,
+    };
+    let ids: Vec<String> = keep.iter().map(|&i| ids[i].clone()).collect();
+    let preds = fitted.predict(&cfg, &inputs)?;
+    let models: Vec<String> = MODEL_NAMES
+        .iter()
+        .filter(|m| preds.contains_key(**m))
+        .map(|m| m.to_string())
+        .collect();
+    let risk_model = models.last().cloned().unwrap_or_default();
+    let cut = bundle.cutoffs.get(&risk_model).copied().unwrap_or(0.5);
+    let risk_group: Vec<String> = preds
+        .get(&risk_model)
+        .map(|p| {
+            p.iter()
+                .map(|&v| {
+                    if v >= cut {
+                        "high".to_string()
+                    } else {
+                        "low".to_string()
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["patient_id".to_string()];
+    header.extend(models.iter().cloned());
+    header.push("risk_group".into());
+    let csv_err = |e: csv::Error| PipelineError::Data(e.to_string());
+    w.write_record(&header).map_err(csv_err)?;
+    for (k, id) in ids.iter().enumerate() {
+        let mut rec = vec![id.clone()];
+        for m in &models {
+            rec.push(format!("{}", preds[m][k]));
+        }
+        rec.push(risk_group[k].clone());
+        w.write_record(&rec).map_err(csv_err)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| PipelineError::Data(e.to_string()))?;
+    crate::store::write_atomic(out, &bytes)?;
+    Ok(PredictOutput {
+        patients: ids,
+        probabilities: models.iter().map(|m| preds[m].clone()).collect(),
+        models,
+        risk_model,
+        risk_group,
+        failures,
+    })
+}
