@@ -2,7 +2,7 @@
 //! AUC (Mann–Whitney), DeLong variance/CI and paired/unpaired tests, stratified bootstrap CI,
 //! and the empirical ROC curve at pROC's thresholds (midpoints between consecutive distinct scores).
 
-use crate::dist::{norm_quantile, norm_sf};
+use crate::dist::{norm_quantile, norm_sf, t_sf};
 use crate::error::{check_finite, Result, StatsError};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -238,8 +238,10 @@ pub struct DelongTest {
     pub cov: f64,
     /// Z = (AUC1 - AUC2) / sqrt(var1 + var2 - 2 cov).
     pub z: f64,
-    /// Two-sided p-value 2 Φ(-|Z|).
+    /// Two-sided p-value: 2 Φ(-|Z|) (paired) or 2 T_df(-|Z|) (unpaired, pROC).
     pub p: f64,
+    /// Degrees of freedom of the unpaired test's t reference (None for the paired Z test).
+    pub df: Option<f64>,
 }
 
 fn z_test(auc1: f64, auc2: f64, var1: f64, var2: f64, cov: f64) -> DelongTest {
@@ -262,6 +264,7 @@ fn z_test(auc1: f64, auc2: f64, var1: f64, var2: f64, cov: f64) -> DelongTest {
         cov,
         z,
         p,
+        df: None,
     }
 }
 
@@ -295,10 +298,9 @@ pub fn delong_paired(scores1: &[f64], scores2: &[f64], labels: &[bool]) -> Resul
     Ok(z_test(a.auc, b.auc, var1, var2, cov))
 }
 
-/// Unpaired DeLong comparison of two independent ROC curves: Z = ΔAUC / sqrt(var1 + var2).
-///
-/// This is the normal-theory form; pROC's unpaired "delong" test reports a t-type statistic,
-/// so p-values can differ slightly from pROC for small samples.
+/// Unpaired DeLong comparison of two independent ROC curves, as pROC
+/// `roc.test(method = "delong", paired = FALSE)`: D = ΔAUC / sqrt(var1 + var2) referred to a t
+/// distribution with Welch-type df = (S1 + S2)² / (S1²/(N1 - 1) + S2²/(N2 - 1)).
 pub fn delong_unpaired(
     scores1: &[f64],
     labels1: &[bool],
@@ -307,7 +309,14 @@ pub fn delong_unpaired(
 ) -> Result<DelongTest> {
     let a = auc_delong(scores1, labels1, 0.95)?;
     let b = auc_delong(scores2, labels2, 0.95)?;
-    Ok(z_test(a.auc, b.auc, a.var, b.var, 0.0))
+    let mut t = z_test(a.auc, b.auc, a.var, b.var, 0.0);
+    let (n1, n2) = (scores1.len() as f64, scores2.len() as f64);
+    let df = (a.var + b.var).powi(2) / (a.var.powi(2) / (n1 - 1.0) + b.var.powi(2) / (n2 - 1.0));
+    if t.z.is_finite() && df.is_finite() {
+        t.p = (2.0 * t_sf(t.z.abs(), df)).min(1.0);
+    }
+    t.df = Some(df);
+    Ok(t)
 }
 
 /// Percentile bootstrap CI of the AUC.

@@ -186,3 +186,28 @@ fn paired_delong_tests_match_proc() {
     }
     assert_eq!(n_tests, 4);
 }
+
+#[test]
+fn unpaired_delong_matches_proc() {
+    // Reference computed here with R 4.2.2 + Debian r-cran-proc 1.18.0:
+    //   roc.test(roc(poor[train], s100b[train], levels = c(0,1), direction = "<"),
+    //            roc(poor[test],  s100b[test],  ...), method = "delong", paired = FALSE)
+    //   D = 0.90057459596294376, df = 52.19926, p = 0.37195081701950461
+    let apath = dlr_testutil::require_shared!("golden/data/asah.csv");
+    let a = Table::read(&apath);
+    let c = a.strs("cohort").to_vec();
+    let s = a.f64s("s100b");
+    let y: Vec<bool> = a.f64s("poor").iter().map(|&v| v == 1.0).collect();
+    let part = |want: &str| -> (Vec<f64>, Vec<bool>) {
+        (0..s.len())
+            .filter(|&i| c[i] == want)
+            .map(|i| (s[i], y[i]))
+            .unzip()
+    };
+    let (s1, y1) = part("train");
+    let (s2, y2) = part("test");
+    let t = delong_unpaired(&s1, &y1, &s2, &y2).unwrap();
+    assert_close("D", t.z, 0.900_574_595_962_943_8, 1e-10);
+    assert_close("df", t.df.unwrap(), 52.19926, 1e-5);
+    assert_close("p", t.p, 0.371_950_817_019_504_6, 1e-9);
+}
