@@ -1,4 +1,4 @@
-//! Image filters for radiomics: LoG, undecimated wavelets, IBSI-2 mean/Laws filters.
+//! Image filters for radiomics: LoG, undecimated wavelets, IBSI-2 mean/Laws/Gabor filters.
 //!
 //! Every filter takes an [`Image`](dlr_image::Image) (2D or 3D, f32) and returns a response map
 //! on the same grid, computed in f64 with one of the IBSI 2 [`BoundaryMode`]s. To filter only
@@ -17,6 +17,7 @@
 mod boundary;
 mod error;
 mod filters;
+mod gabor;
 mod kernels;
 
 pub use boundary::BoundaryMode;
@@ -25,4 +26,5 @@ pub use filters::{
     crop_with_margin, laplacian_of_gaussian, laws, log_margin_voxels, mean_filter, wavelet_band,
     wavelet_undecimated, FilterDims, LawsOptions, LogOptions, LogScale, Pooling, WaveletOptions,
 };
+pub use gabor::{gabor, GaborOptions};
 pub use kernels::Wavelet;

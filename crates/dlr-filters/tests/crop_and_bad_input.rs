@@ -172,3 +172,38 @@ fn undecimated_decomposition_names_and_energy() {
     assert!(out3.iter().any(|(n, _)| n == "wavelet-LLH"));
     assert!(out3.iter().any(|(n, _)| n == "wavelet-HHH-level-2"));
 }
+
+/// A cosine grating along x with period λ: the Gabor filter tuned to it (θ = 0, same λ) responds
+/// far more strongly than the one rotated by π/2; orientation averaging lies between the two.
+#[test]
+fn gabor_is_tuned_to_wavelength_and_orientation() {
+    let (n, lambda) = (48usize, 8.0);
+    let v = (0..n * n)
+        .map(|i| (2.0 * std::f64::consts::PI * (i % n) as f64 / lambda).cos() as f32)
+        .collect();
+    let img = Image::new_2d(v, n, n).unwrap();
+    let at = |o: &GaborOptions| gabor(&img, 3.0, o).unwrap().get(24, 24, 0);
+    let base = GaborOptions {
+        boundary: BoundaryMode::Periodic,
+        lambda_mm: lambda,
+        ..GaborOptions::default()
+    };
+    let matched = at(&base);
+    let rotated = at(&GaborOptions {
+        theta: std::f64::consts::FRAC_PI_2,
+        ..base
+    });
+    let pooled = at(&GaborOptions {
+        theta_step: Some(std::f64::consts::FRAC_PI_4),
+        ..base
+    });
+    // matched: ½·Σ envelope ≈ ½·2πσ² = 28.3 (unit spacing); rotated: envelope transform at
+    // 2π/λ ≈ 28.3·exp(−(2π·3/8)²/2)... ≪ 1
+    assert!(
+        (matched - 0.5 * 2.0 * std::f32::consts::PI * 9.0).abs() < 0.5,
+        "{matched}"
+    );
+    assert!(rotated < 1.0, "{rotated}");
+    assert!(pooled > rotated && pooled < matched);
+    assert!(gabor(&img, 0.0, &base).is_err());
+}

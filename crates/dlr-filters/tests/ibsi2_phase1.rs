@@ -294,3 +294,29 @@ fn wavelets_5a_6a_7a() {
         assert!(e <= TOL, "{file}: {e}");
     }
 }
+
+/// 4A1 (impulse, σ 10 mm, γ 0.5, λ 4 mm, θ = π/3, in-plane): the reference is non-zero only on
+/// the impulse's slice z = 31, so the 2D filter runs on that slice alone (the full 64-slice run
+/// is the same computation 64 times).
+#[test]
+fn gabor_4a1_on_the_impulse_slice() {
+    let file = "id_4_impulse_CT_4A1_gabor_s_10.0_g_0.5_l_4.0_t_0.3333333333333333_3D.nii.gz";
+    let (img, want) = inputs!("impulse", file);
+    let plane = 64 * 64;
+    assert!(want[..31 * plane]
+        .iter()
+        .chain(&want[32 * plane..])
+        .all(|v| *v == 0.0));
+    let slice = img.slice_z(31).unwrap();
+    let opts = GaborOptions {
+        boundary: BoundaryMode::Constant,
+        gamma: 0.5,
+        lambda_mm: 4.0,
+        theta: std::f64::consts::PI / 3.0,
+        ..GaborOptions::default()
+    };
+    let got = gabor(&slice, 10.0, &opts).unwrap();
+    let e = rel_error(&got, &want[31 * plane..32 * plane]);
+    eprintln!("{file} (slice 31): max error {e:.2e} of range");
+    assert!(e <= TOL, "{file}: {e}");
+}
