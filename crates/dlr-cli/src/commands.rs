@@ -321,16 +321,132 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-pub fn deep(_a: &DeepArgs) -> Result<ExitCode> {
-    bail!("`dlr deep` is not wired yet")
+/// `dlr deep`: pooled CNN features of one image (JSON) or of every ROI of a manifest (CSV).
+pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
+    let choice = dlr_pipeline::deep::choose_backbone(&a.backbone, a.weights.as_deref())?;
+    let (kind, weights, sha) = match choice {
+        dlr_pipeline::deep::BackboneChoice::Use {
+            kind,
+            weights,
+            sha256,
+        } => (kind, weights, sha256),
+        dlr_pipeline::deep::BackboneChoice::Skip { reason } => bail!("{reason}"),
+    };
+    let backbone = dlr_deep::load_backbone(kind, &weights)?;
+    let crop = dlr_deep::CropOptions {
+        margin: a.margin,
+        ..Default::default()
+    };
+    if let Some(manifest) = &a.manifest {
+        let out = a
+            .out
+            .as_deref()
+            .context("--manifest needs --out deep.csv")?;
+        if out.extension().and_then(|e| e.to_str()) != Some("csv") {
+            bail!(
+                "{}: only .csv output is written (Parquet is not built); use a .csv name",
+                out.display()
+            );
+        }
+        let m = dlr_study::read_manifest(manifest, &manifest_columns(&a.columns))?;
+        let jobs = dlr_pipeline::extract::jobs_from_manifest(&m);
+        let (done, failed) = dlr_pipeline::deep::deep_features(
+            backbone.as_ref(),
+            &sha,
+            &crop,
+            &jobs,
+            None,
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        );
+        for f in &failed {
+            eprintln!(
+                "skipped: patient {} phase {} ({}): {}",
+                f.key.patient,
+                f.key.phase,
+                f.image.display(),
+                f.reason
+            );
+        }
+        let mut patients: Vec<String> = Vec::new();
+        let mut phases: Vec<String> = Vec::new();
+        for j in &jobs {
+            if !patients.contains(&j.key.patient) {
+                patients.push(j.key.patient.clone());
+            }
+            if !phases.contains(&j.key.phase) {
+                phases.push(j.key.phase.clone());
+            }
+        }
+        let reader = jobs
+            .first()
+            .map(|j| j.key.reader.clone())
+            .unwrap_or_else(|| "1".into());
+        let table = dlr_pipeline::table::assemble(&done, &patients, &phases, &reader);
+        table.write_csv(out, "patient_id")?;
+        eprintln!(
+            "{} crops through {} ({} failed); wrote {}",
+            done.len(),
+            kind.name(),
+            failed.len(),
+            out.display()
+        );
+        return Ok(if failed.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    let image = a
+        .image
+        .as_deref()
+        .context("give --image I [--mask M], or --manifest M --out F")?;
+    let img = dlr_image::read_image(image)?;
+    let mask = match &a.mask {
+        Some(m) => {
+            let (_, mk) = dlr_pipeline::extract::load_roi(image, std::slice::from_ref(m))?;
+            Some(mk)
+        }
+        None => None,
+    };
+    let input = dlr_deep::roi_crop(&img, mask.as_ref(), &crop)?;
+    let feats = backbone.features(&input, 1)?;
+    let v = feats.into_iter().next().unwrap_or_default();
+    match a.format {
+        Format::Csv => {
+            println!("feature,value");
+            for (k, x) in v.iter().enumerate() {
+                println!("deep{k:04},{x}");
+            }
+        }
+        Format::Json | Format::Text => println!(
+            "{}",
+            serde_json::json!({
+                "backbone": kind.name(),
+                "weights_sha256": sha,
+                "features": v,
+            })
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn weights(_a: &WeightsArgs) -> Result<ExitCode> {
     bail!("`dlr weights` is not wired yet")
 }
 
-pub fn evaluate(_a: &EvaluateArgs) -> Result<ExitCode> {
-    bail!("`dlr evaluate` is not wired yet")
+/// `dlr evaluate`: AUC/DeLong/Youden/calibration for score columns of a predictions CSV.
+pub fn evaluate(a: &EvaluateArgs) -> Result<ExitCode> {
+    let scores: Vec<&str> = a.scores.iter().map(String::as_str).collect();
+    let mut opts = dlr_stats::evaluate::EvaluateOptions::new(&a.label, &scores);
+    opts.cohort = a.cohort.clone();
+    opts.train = a.train.clone();
+    let ev = dlr_stats::evaluate::evaluate_csv(&a.predictions, &opts)
+        .with_context(|| format!("evaluating {}", a.predictions.display()))?;
+    match a.format {
+        Format::Csv => print!("{}", ev.to_csv()),
+        Format::Json | Format::Text => println!("{}", ev.to_json()?),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `dlr run`: a study end to end.
