@@ -51,7 +51,12 @@ pub fn extract(image: &Image, mask: &Mask, settings: &Settings) -> Result<Vec<Fe
     }
     let empty_template;
     let (roi, origin) = match preprocess::crop(image, mask, settings.round_intensities)? {
-        Some(r) => (r, mask.bounding_box().map(|b| b.0).unwrap_or([0; 3])),
+        Some(r) => (
+            r,
+            preprocess::bounding_box(mask)
+                .map(|b| b.0)
+                .unwrap_or([0; 3]),
+        ),
         None => {
             // Compute on a one-voxel ROI with an empty mask so that every feature name appears.
             empty_template = preprocess::Roi {

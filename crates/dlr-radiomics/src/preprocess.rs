@@ -36,7 +36,7 @@ impl Roi {
 /// Crops image and mask to the mask's bounding box; `None` when the mask is empty.
 pub fn crop(image: &Image, mask: &Mask, round: bool) -> Result<Option<Roi>> {
     mask.check_matches(image)?;
-    let Some((lo, hi)) = mask.bounding_box() else {
+    let Some((lo, hi)) = bounding_box(mask) else {
         return Ok(None);
     };
     let dims = [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1];
@@ -44,14 +44,19 @@ pub fn crop(image: &Image, mask: &Mask, round: bool) -> Result<Option<Roi>> {
     let mut values = Vec::with_capacity(n);
     let mut morph = Vec::with_capacity(n);
     let mut imask = Vec::with_capacity(n);
+    let [inx, iny, _] = image.dims();
+    let (idata, mdata) = (image.data(), mask.data());
     for z in lo[2]..=hi[2] {
         for y in lo[1]..=hi[1] {
-            for x in lo[0]..=hi[0] {
-                let mut v = image.get(x, y, z) as f64;
+            let start = lo[0] + inx * (y + iny * z);
+            let irow = &idata[start..start + dims[0]];
+            let mrow = &mdata[start..start + dims[0]];
+            for (&v, &m) in irow.iter().zip(mrow) {
+                let mut v = v as f64;
                 if round {
                     v = v.round();
                 }
-                let m = mask.contains(x, y, z);
+                let m = m != 0;
                 values.push(v);
                 morph.push(m);
                 imask.push(m && !v.is_nan());
@@ -65,6 +70,26 @@ pub fn crop(image: &Image, mask: &Mask, round: bool) -> Result<Option<Roi>> {
         morph,
         imask,
     }))
+}
+
+/// Inclusive bounding box `(low, high)` of the mask's non-zero voxels, scanning whole rows.
+pub fn bounding_box(mask: &Mask) -> Option<([usize; 3], [usize; 3])> {
+    let [nx, ny, nz] = mask.dims();
+    let data = mask.data();
+    let mut lo = [usize::MAX; 3];
+    let mut hi = [0usize; 3];
+    for z in 0..nz {
+        for y in 0..ny {
+            let row = &data[nx * (y + ny * z)..nx * (y + ny * z) + nx];
+            let Some(first) = row.iter().position(|&m| m != 0) else {
+                continue;
+            };
+            let last = row.iter().rposition(|&m| m != 0).unwrap_or(first);
+            lo = [lo[0].min(first), lo[1].min(y), lo[2].min(z)];
+            hi = [hi[0].max(last), hi[1].max(y), hi[2].max(z)];
+        }
+    }
+    (lo[0] != usize::MAX).then_some((lo, hi))
 }
 
 /// Applies range re-segmentation, then the outlier filter (mean ± k·SD of the remaining voxels).

@@ -48,22 +48,53 @@ impl LevelGrid {
             ng: self.ng,
         }
     }
+}
 
-    #[inline]
-    fn neighbour(&self, x: usize, y: usize, z: usize, d: [isize; 3]) -> Option<usize> {
-        let nx = x as isize + d[0];
-        let ny = y as isize + d[1];
-        let nz = z as isize + d[2];
-        if nx < 0
-            || ny < 0
-            || nz < 0
-            || nx >= self.dims[0] as isize
-            || ny >= self.dims[1] as isize
-            || nz >= self.dims[2] as isize
-        {
-            return None;
+/// The grid padded by one voxel of level 0 on every side, for neighbour access without bounds
+/// checks: returns the padded levels, padded dims and a map from padded to original index.
+struct Padded {
+    levels: Vec<u32>,
+    dims: [usize; 3],
+}
+
+impl Padded {
+    fn new(g: &LevelGrid) -> Self {
+        let [nx, ny, nz] = g.dims;
+        let dims = [nx + 2, ny + 2, nz + 2];
+        let mut levels = vec![0u32; dims[0] * dims[1] * dims[2]];
+        for z in 0..nz {
+            for y in 0..ny {
+                let src = &g.levels[nx * (y + ny * z)..nx * (y + ny * z) + nx];
+                let o = 1 + dims[0] * (y + 1 + dims[1] * (z + 1));
+                levels[o..o + nx].copy_from_slice(src);
+            }
         }
-        Some(nx as usize + self.dims[0] * (ny as usize + self.dims[1] * nz as usize))
+        Padded { levels, dims }
+    }
+    fn offset(&self, d: [isize; 3]) -> isize {
+        d[0] + d[1] * self.dims[0] as isize + d[2] * (self.dims[0] * self.dims[1]) as isize
+    }
+    /// Offsets of the Chebyshev-1 neighbourhood (8 in a slice when `planar`, else 26).
+    fn neighbourhood(&self, planar: bool) -> Vec<isize> {
+        let zs: &[isize] = if planar { &[0] } else { &[-1, 0, 1] };
+        let mut v = Vec::new();
+        for &dz in zs {
+            for dy in -1isize..=1 {
+                for dx in -1isize..=1 {
+                    if dx != 0 || dy != 0 || dz != 0 {
+                        v.push(self.offset([dx, dy, dz]));
+                    }
+                }
+            }
+        }
+        v
+    }
+    /// Padded indices of the original voxels, in original order.
+    fn interior(&self) -> impl Iterator<Item = usize> + '_ {
+        let [px, py, pz] = self.dims;
+        (1..pz - 1).flat_map(move |z| {
+            (1..py - 1).flat_map(move |y| (1..px - 1).map(move |x| x + px * (y + py * z)))
+        })
     }
 }
 
@@ -117,35 +148,20 @@ pub fn glrlm(g: &LevelGrid, d: [isize; 3]) -> (Vec<f64>, usize) {
     let max_run = nx.max(ny).max(nz);
     let ng = g.ng;
     let mut m = vec![0.0; ng * max_run];
-    for z in 0..nz {
-        for y in 0..ny {
-            for x in 0..nx {
-                let i = x + nx * (y + ny * z);
-                let l = g.levels[i];
-                if l == 0 {
-                    continue;
-                }
-                // A run starts here when the previous voxel is outside or differs.
-                let back = [-d[0], -d[1], -d[2]];
-                if let Some(p) = g.neighbour(x, y, z, back) {
-                    if g.levels[p] == l {
-                        continue;
-                    }
-                }
-                let mut len = 1;
-                let (mut cx, mut cy, mut cz) = (x, y, z);
-                while let Some(n) = g.neighbour(cx, cy, cz, d) {
-                    if g.levels[n] != l {
-                        break;
-                    }
-                    len += 1;
-                    cx = (cx as isize + d[0]) as usize;
-                    cy = (cy as isize + d[1]) as usize;
-                    cz = (cz as isize + d[2]) as usize;
-                }
-                m[(l as usize - 1) * max_run + len - 1] += 1.0;
-            }
+    let p = Padded::new(g);
+    let off = p.offset(d);
+    for i in 0..p.levels.len() {
+        let l = p.levels[i];
+        if l == 0 || p.levels[(i as isize - off) as usize] == l {
+            continue; // outside, or not the start of a run
         }
+        let mut len = 1;
+        let mut j = (i as isize + off) as usize;
+        while p.levels[j] == l {
+            len += 1;
+            j = (j as isize + off) as usize;
+        }
+        m[(l as usize - 1) * max_run + len - 1] += 1.0;
     }
     (m, max_run)
 }
@@ -164,13 +180,17 @@ pub struct Zone {
 /// Connected zones (8-connected in a single slice, 26-connected in 3D) with their minimal
 /// distance according to `dist` (one value per voxel).
 pub fn zones(g: &LevelGrid, dist: &[u32]) -> Vec<Zone> {
-    let [nx, ny, nz] = g.dims;
-    let mut seen = vec![false; g.levels.len()];
+    let p = Padded::new(g);
+    let nb = p.neighbourhood(g.dims[2] == 1);
+    let mut pdist = vec![0u32; p.levels.len()];
+    for (k, i) in p.interior().enumerate() {
+        pdist[i] = dist[k];
+    }
+    let mut seen = vec![false; p.levels.len()];
     let mut out = Vec::new();
     let mut stack = Vec::new();
-    let zs: &[isize] = if nz > 1 { &[-1, 0, 1] } else { &[0] };
-    for start in 0..g.levels.len() {
-        let l = g.levels[start];
+    for start in 0..p.levels.len() {
+        let l = p.levels[start];
         if l == 0 || seen[start] {
             continue;
         }
@@ -180,23 +200,12 @@ pub fn zones(g: &LevelGrid, dist: &[u32]) -> Vec<Zone> {
         let mut dmin = u32::MAX;
         while let Some(i) = stack.pop() {
             size += 1;
-            dmin = dmin.min(dist[i]);
-            let x = i % nx;
-            let y = (i / nx) % ny;
-            let z = i / (nx * ny);
-            for &dz in zs {
-                for dy in -1isize..=1 {
-                    for dx in -1isize..=1 {
-                        if dx == 0 && dy == 0 && dz == 0 {
-                            continue;
-                        }
-                        if let Some(n) = g.neighbour(x, y, z, [dx, dy, dz]) {
-                            if !seen[n] && g.levels[n] == l {
-                                seen[n] = true;
-                                stack.push(n);
-                            }
-                        }
-                    }
+            dmin = dmin.min(pdist[i]);
+            for &o in &nb {
+                let n = (i as isize + o) as usize;
+                if !seen[n] && p.levels[n] == l {
+                    seen[n] = true;
+                    stack.push(n);
                 }
             }
         }
@@ -277,47 +286,32 @@ pub fn border_distance(roi: &[bool], dims: [usize; 3]) -> Vec<u32> {
 /// without any valid neighbour are left out (IBSI); otherwise they count with difference 0
 /// (PyRadiomics).
 pub fn ngtdm(g: &LevelGrid, require_neighbour: bool) -> (Vec<f64>, Vec<f64>) {
-    let [nx, ny, nz] = g.dims;
     let mut n = vec![0.0; g.ng];
     let mut s = vec![0.0; g.ng];
-    let zs: &[isize] = if nz > 1 { &[-1, 0, 1] } else { &[0] };
-    for z in 0..nz {
-        for y in 0..ny {
-            for x in 0..nx {
-                let i = x + nx * (y + ny * z);
-                let l = g.levels[i];
-                if l == 0 {
-                    continue;
-                }
-                let mut cnt = 0u32;
-                let mut sum = 0u64;
-                for &dz in zs {
-                    for dy in -1isize..=1 {
-                        for dx in -1isize..=1 {
-                            if dx == 0 && dy == 0 && dz == 0 {
-                                continue;
-                            }
-                            if let Some(j) = g.neighbour(x, y, z, [dx, dy, dz]) {
-                                let lj = g.levels[j];
-                                if lj > 0 {
-                                    cnt += 1;
-                                    sum += lj as u64;
-                                }
-                            }
-                        }
-                    }
-                }
-                if cnt == 0 {
-                    if require_neighbour {
-                        continue;
-                    }
-                    n[l as usize - 1] += 1.0;
-                    continue;
-                }
-                n[l as usize - 1] += 1.0;
-                s[l as usize - 1] += (l as f64 - sum as f64 / cnt as f64).abs();
+    let p = Padded::new(g);
+    let nb = p.neighbourhood(g.dims[2] == 1);
+    for i in 0..p.levels.len() {
+        let l = p.levels[i];
+        if l == 0 {
+            continue;
+        }
+        let mut cnt = 0u32;
+        let mut sum = 0u64;
+        for &o in &nb {
+            let lj = p.levels[(i as isize + o) as usize];
+            if lj > 0 {
+                cnt += 1;
+                sum += lj as u64;
             }
         }
+        if cnt == 0 {
+            if !require_neighbour {
+                n[l as usize - 1] += 1.0;
+            }
+            continue;
+        }
+        n[l as usize - 1] += 1.0;
+        s[l as usize - 1] += (l as f64 - sum as f64 / cnt as f64).abs();
     }
     (n, s)
 }
@@ -325,37 +319,24 @@ pub fn ngtdm(g: &LevelGrid, require_neighbour: bool) -> (Vec<f64>, Vec<f64>) {
 /// NGLDM counts: `ng` rows × `max_dep` columns, column k−1 for dependence k = 1 + number of
 /// neighbours (Chebyshev 1, in the mask) whose level differs by at most `alpha`.
 pub fn ngldm(g: &LevelGrid, alpha: u32) -> (Vec<f64>, usize) {
-    let [nx, ny, nz] = g.dims;
-    let zs: &[isize] = if nz > 1 { &[-1, 0, 1] } else { &[0] };
-    let max_dep = if nz > 1 { 27 } else { 9 };
+    let planar = g.dims[2] == 1;
+    let max_dep = if planar { 9 } else { 27 };
     let mut m = vec![0.0; g.ng * max_dep];
-    for z in 0..nz {
-        for y in 0..ny {
-            for x in 0..nx {
-                let i = x + nx * (y + ny * z);
-                let l = g.levels[i];
-                if l == 0 {
-                    continue;
-                }
-                let mut dep = 1usize;
-                for &dz in zs {
-                    for dy in -1isize..=1 {
-                        for dx in -1isize..=1 {
-                            if dx == 0 && dy == 0 && dz == 0 {
-                                continue;
-                            }
-                            if let Some(j) = g.neighbour(x, y, z, [dx, dy, dz]) {
-                                let lj = g.levels[j];
-                                if lj > 0 && lj.abs_diff(l) <= alpha {
-                                    dep += 1;
-                                }
-                            }
-                        }
-                    }
-                }
-                m[(l as usize - 1) * max_dep + dep - 1] += 1.0;
+    let p = Padded::new(g);
+    let nb = p.neighbourhood(planar);
+    for i in 0..p.levels.len() {
+        let l = p.levels[i];
+        if l == 0 {
+            continue;
+        }
+        let mut dep = 1usize;
+        for &o in &nb {
+            let lj = p.levels[(i as isize + o) as usize];
+            if lj > 0 && lj.abs_diff(l) <= alpha {
+                dep += 1;
             }
         }
+        m[(l as usize - 1) * max_dep + dep - 1] += 1.0;
     }
     (m, max_dep)
 }
