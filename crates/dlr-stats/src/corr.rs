@@ -126,6 +126,68 @@ pub fn correlation_matrix(columns: &[Vec<f64>], spearman_method: bool) -> Result
     Ok(m)
 }
 
+/// Kept and dropped variables of [`greedy_correlation_filter`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RedundancyFilter {
+    /// Indices kept, ascending.
+    pub kept: Vec<usize>,
+    /// Indices dropped, in the order they were dropped.
+    pub dropped_in_order: Vec<usize>,
+}
+
+/// Greedy redundancy filter on a correlation matrix (the reference algorithm of
+/// `golden/mannwhitney_corr.json`): repeatedly take the remaining pair (i < j, first in row-major
+/// order on ties) with the largest |r|; stop when it is <= `cutoff`; otherwise drop whichever of
+/// i, j has the higher mean |r| to the other remaining variables (tie: drop j).
+pub fn greedy_correlation_filter(r: &[Vec<f64>], cutoff: f64) -> Result<RedundancyFilter> {
+    let what = "greedy_correlation_filter";
+    let p = r.len();
+    if r.iter().any(|row| row.len() != p) {
+        return Err(StatsError::input(what, "correlation matrix must be square"));
+    }
+    if r.iter().flatten().any(|v| v.is_nan()) {
+        return Err(StatsError::input(what, "correlation matrix contains NaN"));
+    }
+    let a = |i: usize, j: usize| r[i][j].abs();
+    let mut keep = vec![true; p];
+    let mut dropped = Vec::new();
+    loop {
+        let mut best: Option<(usize, usize, f64)> = None;
+        for i in 0..p {
+            if !keep[i] {
+                continue;
+            }
+            for j in (i + 1)..p {
+                if keep[j] && best.is_none_or(|(_, _, b)| a(i, j) > b) {
+                    best = Some((i, j, a(i, j)));
+                }
+            }
+        }
+        let Some((i, j, m)) = best else { break };
+        if m <= cutoff {
+            break;
+        }
+        let mean_to_others = |k: usize| {
+            let v: Vec<f64> = (0..p)
+                .filter(|&l| l != k && keep[l])
+                .map(|l| a(k, l))
+                .collect();
+            v.iter().sum::<f64>() / v.len() as f64
+        };
+        let d = if mean_to_others(i) > mean_to_others(j) {
+            i
+        } else {
+            j
+        };
+        keep[d] = false;
+        dropped.push(d);
+    }
+    Ok(RedundancyFilter {
+        kept: (0..p).filter(|&k| keep[k]).collect(),
+        dropped_in_order: dropped,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

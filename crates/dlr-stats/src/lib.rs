@@ -21,7 +21,10 @@ pub use calibration::{
     brier, calibration, decision_curve, default_dca_thresholds, hosmer_lemeshow, Calibration,
     DecisionCurve, HosmerLemeshow,
 };
-pub use corr::{correlation_matrix, pearson, pearson_test, spearman, spearman_test, Correlation};
+pub use corr::{
+    correlation_matrix, greedy_correlation_filter, pearson, pearson_test, spearman, spearman_test,
+    Correlation, RedundancyFilter,
+};
 pub use cutoff::{
     binomial_proportion, cutoff_metrics, youden_threshold, BinomialCi, CutoffMetrics, Proportion,
 };

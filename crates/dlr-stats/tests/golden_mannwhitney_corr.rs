@@ -163,4 +163,38 @@ fn mann_whitney_and_correlations_match_r() {
             assert_close("pair r", m[i][j], num(&e["r"]), 1e-12);
         }
     }
+
+    // Greedy redundancy filter at 0.6 on Pearson and on max(|Pearson|, |Spearman|).
+    let pm = correlation_matrix(&cols, false).unwrap();
+    let sm = correlation_matrix(&cols, true).unwrap();
+    let mm: Vec<Vec<f64>> = (0..order.len())
+        .map(|i| {
+            (0..order.len())
+                .map(|j| pm[i][j].abs().max(sm[i][j].abs()))
+                .collect()
+        })
+        .collect();
+    let rf = &g["redundancy_filter"];
+    assert_eq!(num(&rf["cutoff"]), 0.6);
+    for (key, m) in [
+        ("greedy_on_pearson", &pm),
+        ("greedy_on_max_abs_pearson_spearman", &mm),
+    ] {
+        let f = greedy_correlation_filter(m, 0.6).unwrap();
+        let names = |v: &[usize]| v.iter().map(|&k| order[k].clone()).collect::<Vec<_>>();
+        let want = |k: &str| -> Vec<String> {
+            rf[key][k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(names(&f.kept), want("kept"), "{key}");
+        assert_eq!(
+            names(&f.dropped_in_order),
+            want("dropped_in_order"),
+            "{key}"
+        );
+    }
 }
