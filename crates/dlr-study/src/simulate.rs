@@ -204,6 +204,15 @@ fn normal(rng: &mut ChaCha12Rng) -> f64 {
     (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
+/// Two independent standard normal draws (both Box–Muller outputs).
+fn normal_pair(rng: &mut ChaCha12Rng) -> (f64, f64) {
+    let u1: f64 = 1.0 - rng.gen::<f64>();
+    let u2: f64 = rng.gen::<f64>();
+    let r = (-2.0 * u1.ln()).sqrt();
+    let (s, c) = (std::f64::consts::TAU * u2).sin_cos();
+    (r * c, r * s)
+}
+
 fn bernoulli(rng: &mut ChaCha12Rng, p: f64) -> u8 {
     u8::from(rng.gen::<f64>() < p)
 }
@@ -271,28 +280,28 @@ impl Outline {
     }
 }
 
-/// Separable box blur of radius `r` with edge clamping.
+/// Separable box blur of radius `r` with edge clamping (running sums).
 fn box_blur(src: &[f64], n: usize, r: usize) -> Vec<f64> {
     let w = (2 * r + 1) as f64;
+    let ri = r as isize;
     let clamp = |v: isize| v.clamp(0, n as isize - 1) as usize;
     let mut tmp = vec![0.0; n * n];
     for y in 0..n {
+        let row = &src[n * y..n * (y + 1)];
+        let mut s: f64 = (-ri..=ri).map(|d| row[clamp(d)]).sum();
         for x in 0..n {
-            let mut s = 0.0;
-            for d in -(r as isize)..=(r as isize) {
-                s += src[clamp(x as isize + d) + n * y];
-            }
             tmp[x + n * y] = s / w;
+            let xi = x as isize;
+            s += row[clamp(xi + ri + 1)] - row[clamp(xi - ri)];
         }
     }
     let mut out = vec![0.0; n * n];
-    for y in 0..n {
-        for x in 0..n {
-            let mut s = 0.0;
-            for d in -(r as isize)..=(r as isize) {
-                s += tmp[x + n * clamp(y as isize + d)];
-            }
+    for x in 0..n {
+        let mut s: f64 = (-ri..=ri).map(|d| tmp[x + n * clamp(d)]).sum();
+        for y in 0..n {
             out[x + n * y] = s / w;
+            let yi = y as isize;
+            s += tmp[x + n * clamp(yi + ri + 1)] - tmp[x + n * clamp(yi - ri)];
         }
     }
     out
@@ -300,7 +309,13 @@ fn box_blur(src: &[f64], n: usize, r: usize) -> Vec<f64> {
 
 /// Smoothed Gaussian noise rescaled to zero mean and unit standard deviation.
 fn texture_field(rng: &mut ChaCha12Rng, n: usize, r: usize) -> Vec<f64> {
-    let white: Vec<f64> = (0..n * n).map(|_| normal(rng)).collect();
+    let mut white: Vec<f64> = Vec::with_capacity(n * n + 1);
+    while white.len() < n * n {
+        let (a, b) = normal_pair(rng);
+        white.push(a);
+        white.push(b);
+    }
+    white.truncate(n * n);
     let mut f = box_blur(&white, n, r);
     let len = f.len() as f64;
     let mean = f.iter().sum::<f64>() / len;
@@ -454,11 +469,46 @@ fn simulate_patient(
     ))
 }
 
+/// Writes an 8-bit grey PNG (fast deflate, `Sub` filter: a fixed choice, so the bytes are
+/// reproducible and encoding is cheap).
 fn save_png(path: &Path, pixels: &[u8], n: usize) -> Result<()> {
-    image::save_buffer(path, pixels, n as u32, n as u32, image::ColorType::L8).map_err(|e| {
-        StudyError::Write {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        }
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    use image::ImageEncoder;
+    let write_err = |reason: String| StudyError::Write {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut bytes = Vec::with_capacity(pixels.len() / 2);
+    PngEncoder::new_with_quality(&mut bytes, CompressionType::Fast, FilterType::Sub)
+        .write_image(pixels, n as u32, n as u32, image::ExtendedColorType::L8)
+        .map_err(|e| write_err(e.to_string()))?;
+    std::fs::write(path, bytes).map_err(|source| StudyError::Io {
+        path: path.to_path_buf(),
+        source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn box_blur_matches_the_direct_sum() {
+        let n = 7;
+        let src: Vec<f64> = (0..n * n).map(|i| ((i * 37) % 11) as f64).collect();
+        let fast = box_blur(&src, n, 2);
+        let c = |v: isize| v.clamp(0, n as isize - 1) as usize;
+        for y in 0..n as isize {
+            for x in 0..n as isize {
+                let mut s = 0.0;
+                for dy in -2..=2 {
+                    for dx in -2..=2 {
+                        s += src[c(x + dx) + n * c(y + dy)];
+                    }
+                }
+                let direct = s / 25.0;
+                assert!((fast[x as usize + n * y as usize] - direct).abs() < 1e-12);
+            }
+        }
+    }
 }
