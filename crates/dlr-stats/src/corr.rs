@@ -157,8 +157,8 @@ pub fn greedy_correlation_filter(r: &[Vec<f64>], cutoff: f64) -> Result<Redundan
             if !keep[i] {
                 continue;
             }
-            for j in (i + 1)..p {
-                if keep[j] && best.is_none_or(|(_, _, b)| a(i, j) > b) {
+            for (j, &kj) in keep.iter().enumerate().skip(i + 1) {
+                if kj && best.is_none_or(|(_, _, b)| a(i, j) > b) {
                     best = Some((i, j, a(i, j)));
                 }
             }
