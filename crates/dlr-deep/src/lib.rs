@@ -5,7 +5,7 @@
 //!   (`.safetensors`, PyTorch `.pth`, or the PyPI wheel) into a [`Backbone`] running on this
 //!   crate's CPU kernels ([`ops`]: NHWC, batch norm folded, GEMM via the `gemm` crate, rayon).
 //! - [`roi_crop`] turns an image and ROI into the normalised 3×224×224 input;
-//!   [`augment_views`] makes seeded augmented views of it.
+//!   [`augment`] makes seeded augmented views of it and [`augmented_features`] their features.
 //! - [`HeadTrainer`] fits a softmax/logistic head on frozen pooled features.
 
 mod augment;
