@@ -204,6 +204,17 @@ mod tests {
     }
 
     #[test]
+    fn spearman_test_matches_r() {
+        // R 4.2.2: cor.test(1:7, c(2,1,4,3,7,5,5), method = "spearman", exact = FALSE)
+        // rho = 0.810843716426002947, p = 0.026916328843162061
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
+        let y = [2.0, 1.0, 4.0, 3.0, 7.0, 5.0, 5.0];
+        let c = spearman_test(&x, &y).unwrap();
+        assert!((c.r - 0.810_843_716_426_003).abs() < 1e-12, "{}", c.r);
+        assert!((c.p - 0.026_916_328_843_162_06).abs() < 1e-12, "{}", c.p);
+    }
+
+    #[test]
     fn degenerate_inputs_error() {
         assert!(pearson(&[1.0, 1.0, 1.0], &[1.0, 2.0, 3.0]).is_err());
         assert!(pearson(&[1.0], &[1.0]).is_err());
