@@ -82,3 +82,35 @@ fn bootstrap_ci_is_reproducible_and_brackets_auc() {
         c.lower.to_bits() ^ c.upper.to_bits()
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Arbitrary (possibly degenerate) inputs never panic: they give a value or an error.
+    #[test]
+    fn no_panic_on_arbitrary_input(
+        r in proptest::collection::vec(proptest::collection::vec(-2i32..3, 2..4), 0..8),
+        p in proptest::collection::vec(0u32..=10, 0..25),
+        t in proptest::collection::vec(proptest::collection::vec(0u64..4, 2..4), 2..4),
+    ) {
+        let ratings: Vec<Vec<f64>> = r.iter().map(|row| row.iter().map(|&v| f64::from(v)).collect()).collect();
+        if let Ok(tab) = icc(&ratings) {
+            for row in &tab.rows {
+                prop_assert!(!row.icc.is_nan() || tab.msr == 0.0);
+            }
+        }
+        let probs: Vec<f64> = p.iter().map(|&v| f64::from(v) / 10.0).collect();
+        let y: Vec<bool> = p.iter().map(|&v| v % 3 == 0).collect();
+        let _ = calibration(&probs, &y);
+        let _ = hosmer_lemeshow(&probs, &y, 10);
+        let _ = decision_curve(&probs, &y, &default_dca_thresholds());
+        let _ = youden_thresholds(&probs, &y);
+        let _ = evaluate(&y, &[("p".to_string(), probs.clone())], None, &EvaluateOptions::new("y", &["p"]));
+        if let Ok(f) = fisher_exact(&t) {
+            prop_assert!((0.0..=1.0 + 1e-12).contains(&f.p));
+        }
+        if let Ok(c) = chi_square(&t, false) {
+            prop_assert!((0.0..=1.0).contains(&c.p));
+        }
+    }
+}
