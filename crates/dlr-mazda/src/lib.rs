@@ -26,6 +26,7 @@ mod error;
 mod glcm;
 mod gradient;
 mod histogram;
+mod padded;
 mod rlm;
 mod roi;
 mod settings;
@@ -176,9 +177,15 @@ pub fn extract(image: &Image, mask: &Mask, settings: &MazdaSettings) -> Result<V
     if g.run_length || g.cooccurrence {
         let ng = 1usize << settings.bits_per_pixel;
         let levels = roi.quantise(settings.bits_per_pixel);
+        let pad = if g.cooccurrence {
+            settings.distances.iter().copied().max().unwrap_or(1)
+        } else {
+            1
+        };
+        let padded = padded::PaddedLevels::new(&levels, &roi.inside, w, h, pad);
         if g.run_length {
             for (p, dx, dy) in rlm_directions(settings.diagonal) {
-                let s = run_lengths(&levels, &roi.inside, w, h, dx, dy, ng);
+                let s = padded.run_lengths(dx, dy, ng);
                 out.extend(run_length_features(&s, p));
             }
         }
@@ -191,7 +198,7 @@ pub fn extract(image: &Image, mask: &Mask, settings: &MazdaSettings) -> Result<V
             };
             for &d in &settings.distances {
                 for (p, dx, dy) in com_directions(d, settings.diagonal) {
-                    let c = cooccurrence_counts(&levels, &roi.inside, w, h, dx, dy, ng);
+                    let c = padded.cooccurrence(dx, dy, ng);
                     out.extend(haralick_features(&c, ng, &p, &opts));
                 }
             }
