@@ -277,6 +277,51 @@ pub fn list(cache_dir: &Path) -> Result<Vec<CachedWeights>> {
         .collect()
 }
 
+/// One line for the CLI after [`fetch`]: path, size, SHA-256 and where it came from.
+pub fn fetch_summary(w: &FetchedWeights) -> String {
+    let what = if w.cached {
+        "already in the cache (SHA-256 re-checked)"
+    } else {
+        "downloaded and verified"
+    };
+    format!(
+        "{}: {what}; {} bytes; sha256 {}; from {}",
+        w.path.display(),
+        w.bytes,
+        w.sha256,
+        w.source_url
+    )
+}
+
+/// A plain-text table of [`list`]'s result for the CLI (one line per file, or a note when empty).
+pub fn list_table(cache_dir: &Path, files: &[CachedWeights]) -> String {
+    if files.is_empty() {
+        return format!(
+            "no weights in {} (run `dlr weights fetch resnet50` or `dlr weights fetch efficientnet-lite0`)\n",
+            cache_dir.display()
+        );
+    }
+    let mut out = format!("weights in {}:\n", cache_dir.display());
+    for f in files {
+        let name = f
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        match &f.record {
+            Some(r) => out.push_str(&format!(
+                "  {name}  {} bytes  model {}  sha256 {}  fetched {}  from {}\n",
+                f.bytes, r.model, r.sha256, r.date, r.url
+            )),
+            None => out.push_str(&format!(
+                "  {name}  {} bytes  (no download record)\n",
+                f.bytes
+            )),
+        }
+    }
+    out
+}
+
 /// SHA-256 (lower-case hex) of a file, read in 1 MiB blocks.
 pub fn sha256_file(path: &Path) -> Result<String> {
     let mut f = std::fs::File::open(path).map_err(|e| WeightsError::io(path, e))?;

@@ -421,3 +421,21 @@ fn unknown_model_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn cli_text_names_path_hash_and_source() {
+    let server = serve(|_, _| ok(b"abc", &[("X-Linked-ETag", format!("\"{SHA_ABC}\""))]));
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(dlr_weights::list_table(tmp.path(), &[]).contains("dlr weights fetch resnet50"));
+    let w = fetch("resnet50", &opts(&server, tmp.path())).unwrap();
+    let s = dlr_weights::fetch_summary(&w);
+    assert!(
+        s.contains(SHA_ABC) && s.contains("downloaded and verified") && s.contains(&server.base),
+        "{s}"
+    );
+    let t = dlr_weights::list_table(tmp.path(), &list(tmp.path()).unwrap());
+    assert!(
+        t.contains("resnet50.tv_in1k.safetensors  3 bytes  model resnet50"),
+        "{t}"
+    );
+}
