@@ -303,10 +303,10 @@ pub(crate) fn local_intensity(
         let y = ((i / nx) % ny + roi_origin[1]) as isize;
         let z = (i / (nx * ny) + roi_origin[2]) as isize;
         let m = mean_at(x, y, z);
-        if roi.values[i] == vmax && !(local >= m) {
+        if roi.values[i] == vmax && (local.is_nan() || m > local) {
             local = m;
         }
-        if !(global >= m) {
+        if global.is_nan() || m > global {
             global = m;
         }
     }
@@ -584,10 +584,14 @@ fn zone_matrix(zones: &[matrices::Zone], ng: usize, by_distance: bool) -> (Vec<f
     (m, nj)
 }
 
+/// Run-length matrices of one unit (slice or volume) per direction, with its voxel count.
+type RunsOfUnit = (Vec<(Vec<f64>, usize)>, f64);
+
 /// Texture families for the requested aggregations.
 pub(crate) fn texture(roi: &Roi, grid: &LevelGrid, settings: &Settings, out: &mut Vec<Raw>) {
     let fam = |f: Family| settings.families.contains(&f);
     let ng = grid.ng;
+    let vals: Vec<f64> = (1..=ng).map(|v| v as f64).collect();
     let why_empty = "undefined: no voxel pairs/zones in the ROI for this matrix";
     let alpha = settings.ngldm_alpha;
     for agg in &settings.aggregations {
@@ -663,7 +667,7 @@ pub(crate) fn texture(roi: &Roi, grid: &LevelGrid, settings: &Settings, out: &mu
             }
         }
         if fam(Family::Glrlm) {
-            let mats: Vec<(Vec<(Vec<f64>, usize)>, f64)> = units
+            let mats: Vec<RunsOfUnit> = units
                 .iter()
                 .map(|(g, _)| {
                     (
@@ -673,7 +677,7 @@ pub(crate) fn texture(roi: &Roi, grid: &LevelGrid, settings: &Settings, out: &mu
                 })
                 .collect();
             let f = |m: &[f64], nj: usize, nv: f64| {
-                let mut r = zone_like(m, ng, nj, nv, 0.0);
+                let mut r = zone_like(m, &vals, nj, nv, 0.0);
                 r[16] = 0.0;
                 let mut o = [0.0; 16];
                 o.copy_from_slice(&r[..16]);
@@ -749,13 +753,13 @@ pub(crate) fn texture(roi: &Roi, grid: &LevelGrid, settings: &Settings, out: &mu
                         all.add(&m, nj, ng);
                         nv += n;
                     }
-                    zone_like(&all.m, ng, all.nj, nv, 0.0)
+                    zone_like(&all.m, &vals, all.nj, nv, 0.0)
                 } else {
                     mean_of(
                         &zs.iter()
                             .map(|(z, n)| {
                                 let (m, nj) = zone_matrix(z, ng, by_distance);
-                                zone_like(&m, ng, nj, *n, 0.0)
+                                zone_like(&m, &vals, nj, *n, 0.0)
                             })
                             .collect::<Vec<_>>(),
                     )
@@ -801,11 +805,11 @@ pub(crate) fn texture(roi: &Roi, grid: &LevelGrid, settings: &Settings, out: &mu
                     all.add(m, *nj, ng);
                     nv += n;
                 }
-                zone_like(&all.m, ng, all.nj, nv, 0.0)
+                zone_like(&all.m, &vals, all.nj, nv, 0.0)
             } else {
                 mean_of(
                     &per.iter()
-                        .map(|((m, nj), n)| zone_like(m, ng, *nj, *n, 0.0))
+                        .map(|((m, nj), n)| zone_like(m, &vals, *nj, *n, 0.0))
                         .collect::<Vec<_>>(),
                 )
             };

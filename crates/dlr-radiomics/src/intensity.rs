@@ -154,7 +154,7 @@ pub fn histogram_extras(levels: &[u32], ng: usize) -> [f64; 7] {
 /// IBSI intensity–volume histogram features `[v10, v90, i10, i90, v10−v90, i10−i90]` from the
 /// intensities `xs` taking values on the grid `lo, lo + step, …, hi`.
 pub fn ivh(xs: &[f64], lo: f64, hi: f64, step: f64) -> [f64; 6] {
-    if xs.is_empty() || !(hi >= lo) || !(step > 0.0) {
+    if xs.is_empty() || hi.is_nan() || lo.is_nan() || hi < lo || step.is_nan() || step <= 0.0 {
         return [f64::NAN; 6];
     }
     let mut s = xs.to_vec();

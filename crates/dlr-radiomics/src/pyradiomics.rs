@@ -129,17 +129,42 @@ pub(crate) fn extract(
         .copied()
         .filter(|d| (0..3).all(|k| d[k] == 0 || roi.dims[k] > 1))
         .collect();
+    // Texture matrices over the grey levels present only (as PyRadiomics deletes empty levels):
+    // compact indices 1..=K, with `vals` giving each index's grey level.
+    let ng_max = grid.ng;
+    let orig = grid;
+    let mut present = vec![false; ng_max + 1];
+    for &l in &grid.levels {
+        present[l as usize] = true;
+    }
+    let vals: Vec<f64> = (1..=ng_max)
+        .filter(|&l| present[l])
+        .map(|l| l as f64)
+        .collect();
+    let mut index = vec![0u32; ng_max + 1];
+    for (k, &v) in vals.iter().enumerate() {
+        index[v as usize] = k as u32 + 1;
+    }
+    let compact = LevelGrid {
+        levels: grid.levels.iter().map(|&l| index[l as usize]).collect(),
+        dims: grid.dims,
+        ng: vals.len().max(1),
+    };
+    let grid = &compact;
+    let vals = if vals.is_empty() { vec![1.0] } else { vals };
     let ng = grid.ng;
     // Units over which neighbourhoods are taken: whole volume, or each slice with force2D.
-    let units: Vec<LevelGrid> = if planar && grid.dims[2] > 1 {
-        (0..grid.dims[2]).map(|z| grid.slice(z)).collect()
+    // NGTDM and NGLDM work on the grey-level values themselves, so they use the original grid.
+    let units: Vec<LevelGrid> = if planar && orig.dims[2] > 1 {
+        (0..orig.dims[2]).map(|z| orig.slice(z)).collect()
     } else {
-        vec![grid.clone()]
+        vec![orig.clone()]
     };
+    let orig_vals: Vec<f64> = (1..=ng_max).map(|v| v as f64).collect();
     if fam(Family::Glcm) {
         let per: Vec<[f64; 24]> = dirs
             .iter()
-            .map(|&d| glcm_pyradiomics(&matrices::glcm(grid, d), ng))
+            .map(|&d| glcm_pyradiomics(&matrices::glcm(grid, d), &vals, ng_max))
             .collect();
         let f = nanmean(&per);
         for (n, v) in GLCM_PYR.iter().zip(f) {
@@ -152,7 +177,7 @@ pub(crate) fn extract(
             .iter()
             .map(|&d| {
                 let (m, nj) = matrices::glrlm(grid, d);
-                zone_like(&m, ng, nj, nv, PYR_EPS)
+                zone_like(&m, &vals, nj, nv, PYR_EPS)
             })
             .collect();
         let f = nanmean(&per);
@@ -164,14 +189,18 @@ pub(crate) fn extract(
         let mut sizes: Vec<(u32, usize)> = Vec::new();
         for u in &units {
             let dist = vec![0u32; u.levels.len()];
-            sizes.extend(matrices::zones(u, &dist).iter().map(|z| (z.level, z.size)));
+            sizes.extend(
+                matrices::zones(u, &dist)
+                    .iter()
+                    .map(|z| (index[z.level as usize], z.size)),
+            );
         }
         let nj = sizes.iter().map(|s| s.1).max().unwrap_or(1);
         let mut m = vec![0.0; ng * nj];
         for (l, s) in &sizes {
             m[(*l as usize - 1) * nj + s - 1] += 1.0;
         }
-        let f = zone_like(&m, ng, nj, grid.count() as f64, PYR_EPS);
+        let f = zone_like(&m, &vals, nj, grid.count() as f64, PYR_EPS);
         for (n, v) in GLSZM.iter().zip(f) {
             push(out, name("glszm", n), v);
         }
@@ -190,17 +219,17 @@ pub(crate) fn extract(
                 }
             }
         }
-        let f = zone_like(&acc, ng, nj, grid.count() as f64, PYR_EPS);
+        let f = zone_like(&acc, &orig_vals, nj, orig.count() as f64, PYR_EPS);
         for (k, n) in GLDM {
             push(out, name("gldm", n), f[k]);
         }
     }
     if fam(Family::Ngtdm) {
-        let mut nsum = vec![0.0; ng];
-        let mut ssum = vec![0.0; ng];
+        let mut nsum = vec![0.0; ng_max];
+        let mut ssum = vec![0.0; ng_max];
         for u in &units {
             let (n, s) = matrices::ngtdm(u, false);
-            for k in 0..ng {
+            for k in 0..ng_max {
                 nsum[k] += n[k];
                 ssum[k] += s[k];
             }

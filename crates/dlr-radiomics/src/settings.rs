@@ -266,7 +266,7 @@ impl Settings {
     /// Checks the settings for values that cannot work, with a clear message.
     pub fn validate(&self) -> Result<()> {
         match self.discretisation {
-            Discretisation::FixedBinNumber { bins } if bins == 0 => {
+            Discretisation::FixedBinNumber { bins: 0 } => {
                 return Err(RadiomicsError::Settings(
                     "fixed bin number needs bins ≥ 1".into(),
                 ))
@@ -301,7 +301,7 @@ impl Settings {
             }
         }
         if let Some(s) = self.resegmentation.outlier_sigma {
-            if !(s > 0.0) {
+            if s.is_nan() || s <= 0.0 {
                 return Err(RadiomicsError::Settings(format!(
                     "outlier_sigma must be positive, got {s}"
                 )));

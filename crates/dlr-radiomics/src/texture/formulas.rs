@@ -72,15 +72,16 @@ struct GlcmStats {
     mu: f64,
 }
 
-fn glcm_stats(counts: &[f64], ng: usize) -> Option<GlcmStats> {
+fn glcm_stats(counts: &[f64], ng: usize, vals: &[f64]) -> Option<GlcmStats> {
     let total: f64 = counts.iter().sum();
     if total <= 0.0 {
         return None;
     }
     let p: Vec<f64> = counts.iter().map(|c| c / total).collect();
     let mut px = vec![0.0; ng];
-    let mut pxy_sum = vec![0.0; 2 * ng - 1];
-    let mut pxy_diff = vec![0.0; ng];
+    let top = vals.iter().fold(1.0f64, |a, &b| a.max(b)) as usize;
+    let mut pxy_sum = vec![0.0; 2 * top - 1];
+    let mut pxy_diff = vec![0.0; top];
     let mut mu = 0.0;
     for i in 0..ng {
         for j in 0..ng {
@@ -89,9 +90,9 @@ fn glcm_stats(counts: &[f64], ng: usize) -> Option<GlcmStats> {
                 continue;
             }
             px[i] += v;
-            pxy_sum[i + j] += v;
-            pxy_diff[i.abs_diff(j)] += v;
-            mu += (i + 1) as f64 * v;
+            pxy_sum[(vals[i] + vals[j]) as usize - 2] += v;
+            pxy_diff[(vals[i] - vals[j]).abs() as usize] += v;
+            mu += vals[i] * v;
         }
     }
     Some(GlcmStats {
@@ -115,7 +116,8 @@ fn xlog2x(v: f64) -> f64 {
 /// IBSI GLCM features of a symmetric count matrix (`ng × ng`); `ng` is the discretisation's
 /// number of grey levels (used by the normalised inverse differences).
 pub fn glcm_ibsi(counts: &[f64], ng: usize) -> [f64; 25] {
-    let Some(s) = glcm_stats(counts, ng) else {
+    let vals: Vec<f64> = (1..=ng).map(|v| v as f64).collect();
+    let Some(s) = glcm_stats(counts, ng, &vals) else {
         return [f64::NAN; 25];
     };
     let ngf = ng as f64;
@@ -202,25 +204,26 @@ pub fn glcm_ibsi(counts: &[f64], ng: usize) -> [f64; 25] {
     ]
 }
 
-/// PyRadiomics GLCM features of one symmetric count matrix over levels `1..=ng` (`ng` = highest
-/// level in the ROI; absent levels have zero rows).
-pub fn glcm_pyradiomics(counts: &[f64], ng: usize) -> [f64; 24] {
-    let Some(s) = glcm_stats(counts, ng) else {
+/// PyRadiomics GLCM features of one symmetric count matrix over the grey levels present in
+/// the ROI (row `i` is level `vals[i]`); `ng_max` is the highest level (PyRadiomics `Ng`).
+pub fn glcm_pyradiomics(counts: &[f64], vals: &[f64], ng_max: usize) -> [f64; 24] {
+    let ng = vals.len();
+    let Some(s) = glcm_stats(counts, ng, vals) else {
         return [f64::NAN; 24];
     };
     let eps = PYR_EPS;
-    let ngf = ng as f64;
+    let ngf = ng_max as f64;
     let (mut auto, mut ct, mut cs, mut cp, mut contrast, mut energy, mut hxy) =
         (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     let (mut var_x, mut cov, mut hxy1, mut maxp) = (0.0, 0.0, 0.0, 0.0f64);
     for i in 0..ng {
-        let fi = (i + 1) as f64;
+        let fi = vals[i];
         for j in 0..ng {
             let v = s.p[i * ng + j];
             if v == 0.0 {
                 continue;
             }
-            let fj = (j + 1) as f64;
+            let fj = vals[j];
             auto += fi * fj * v;
             let c = fi + fj - 2.0 * s.mu;
             ct += c * c * v;
@@ -305,18 +308,19 @@ fn mcc(p: &[f64], px: &[f64], ng: usize) -> f64 {
     let ev = crate::linalg::sym_eigenvalues(&sm, n);
     let mut sq: Vec<f64> = ev.iter().map(|v| v * v).collect();
     // Include the zero eigenvalues of the levels that were dropped (absent from this matrix).
-    sq.extend(std::iter::repeat(0.0).take(ng - n));
+    sq.extend(std::iter::repeat_n(0.0, ng - n));
     sq.sort_by(|a, b| a.total_cmp(b));
     sq[sq.len() - 2].max(0.0).sqrt()
 }
 
 /// Sixteen run/zone/dependence features plus energy from a count matrix with `ng` rows and
-/// `nj` columns (column `j − 1` for run length / zone size / distance / dependence `j`).
+/// `nj` columns, row `i` for grey level `vals[i]` (column `j − 1` for run length / zone size / distance / dependence `j`).
 /// Order: short(j) emphasis, long(j) emphasis, low grey, high grey, short-low, short-high,
 /// long-low, long-high, GLNU, GLNU normalised, JNU, JNU normalised, percentage (`Ns / nv`),
 /// grey level variance, j variance, entropy, energy. `eps` is added inside log2 (PyRadiomics)
 /// or 0 (IBSI).
-pub fn zone_like(m: &[f64], ng: usize, nj: usize, nv: f64, eps: f64) -> [f64; 17] {
+pub fn zone_like(m: &[f64], vals: &[f64], nj: usize, nv: f64, eps: f64) -> [f64; 17] {
+    let ng = vals.len();
     let ns: f64 = m.iter().sum();
     if ns <= 0.0 {
         return [f64::NAN; 17];
@@ -325,7 +329,7 @@ pub fn zone_like(m: &[f64], ng: usize, nj: usize, nv: f64, eps: f64) -> [f64; 17
     let mut col = vec![0.0; nj];
     let (mut mu_i, mut mu_j) = (0.0, 0.0);
     for i in 0..ng {
-        let fi = (i + 1) as f64;
+        let fi = vals[i];
         let mut row = 0.0;
         for j in 0..nj {
             let v = m[i * nj + j];
@@ -352,8 +356,8 @@ pub fn zone_like(m: &[f64], ng: usize, nj: usize, nv: f64, eps: f64) -> [f64; 17
         }
         r[8] += row * row;
     }
-    for k in 0..8 {
-        r[k] /= ns;
+    for v in r.iter_mut().take(8) {
+        *v /= ns;
     }
     r[9] = r[8] / (ns * ns);
     r[8] /= ns;
@@ -368,7 +372,7 @@ pub fn zone_like(m: &[f64], ng: usize, nj: usize, nv: f64, eps: f64) -> [f64; 17
                 continue;
             }
             let p = v / ns;
-            vi += ((i + 1) as f64 - mu_i).powi(2) * p;
+            vi += (vals[i] - mu_i).powi(2) * p;
             vj += ((j + 1) as f64 - mu_j).powi(2) * p;
         }
     }
