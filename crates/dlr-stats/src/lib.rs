@@ -4,6 +4,8 @@
 //! values, NaN, too few raters, empty groups) gives a clear [`StatsError`] or a documented value.
 //! Distribution functions are implemented in [`dist`] (no external numeric dependency).
 
+#![warn(missing_docs)]
+
 pub mod calibration;
 pub mod corr;
 pub mod cutoff;
