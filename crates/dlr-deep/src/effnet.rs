@@ -194,11 +194,10 @@ impl EfficientNetLite0 {
         }
         for (i, b) in self.blocks.iter().enumerate() {
             let inp = h;
-            let e = match &b.expand {
-                Some(c) => c.forward(&inp, None)?,
-                None => inp.clone(),
+            let d = match &b.expand {
+                Some(c) => b.depthwise.forward(&c.forward(&inp, None)?, None)?,
+                None => b.depthwise.forward(&inp, None)?,
             };
-            let d = b.depthwise.forward(&e, None)?;
             h = b
                 .project
                 .forward(&d, if b.skip { Some(&inp) } else { None })?;

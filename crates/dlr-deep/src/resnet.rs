@@ -140,20 +140,22 @@ struct Block {
 
 impl Block {
     fn forward(&self, x: &FeatureMap) -> Result<FeatureMap> {
-        let mut h = x.clone();
-        let last = self.convs.len() - 1;
-        for (i, c) in self.convs.iter().enumerate() {
-            if i < last {
-                h = c.forward(&h, None)?;
-            } else {
-                let shortcut = match &self.downsample {
-                    Some(d) => d.forward(x, None)?,
-                    None => x.clone(),
-                };
-                h = c.forward(&h, Some(&shortcut))?;
-            }
+        let (last, inner) = match self.convs.split_last() {
+            Some(v) => v,
+            None => return Err(crate::DeepError::Invalid("empty residual block".into())),
+        };
+        let mut h: Option<FeatureMap> = None;
+        for c in inner {
+            h = Some(c.forward(h.as_ref().unwrap_or(x), None)?);
         }
-        Ok(h)
+        let branch_in = h.as_ref().unwrap_or(x);
+        match &self.downsample {
+            Some(d) => {
+                let shortcut = d.forward(x, None)?;
+                last.forward(branch_in, Some(&shortcut))
+            }
+            None => last.forward(branch_in, Some(x)),
+        }
     }
 }
 
