@@ -127,28 +127,63 @@ fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
     ]
 }
 
+/// Largest distance between any two points (exact), pruned by distance to the centroid:
+/// `|a − b| ≤ |a − c| + |b − c|`, so pairs are visited from the outside in and the search stops
+/// once no remaining pair can beat the best distance.
+pub fn max_distance(points: &[[f64; 3]]) -> f64 {
+    if points.len() < 2 {
+        return 0.0;
+    }
+    let n = points.len() as f64;
+    let mut c = [0.0; 3];
+    for p in points {
+        for d in 0..3 {
+            c[d] += p[d] / n;
+        }
+    }
+    let mut pr: Vec<([f64; 3], f64)> = points
+        .iter()
+        .map(|p| {
+            (
+                *p,
+                ((p[0] - c[0]).powi(2) + (p[1] - c[1]).powi(2) + (p[2] - c[2]).powi(2)).sqrt(),
+            )
+        })
+        .collect();
+    pr.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut best2 = 0.0f64;
+    for i in 0..pr.len() {
+        let (a, ra) = pr[i];
+        let best = best2.sqrt();
+        if ra + pr[0].1 < best {
+            break;
+        }
+        for &(b, rb) in &pr[..i] {
+            if ra + rb < best {
+                break;
+            }
+            let d2 = (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2);
+            if d2 > best2 {
+                best2 = d2;
+            }
+        }
+    }
+    best2.sqrt()
+}
+
 /// Maximal vertex distances: `[in z-plane (same z), same y, same x, overall]` (PyRadiomics
 /// Maximum2DDiameterSlice / Column / Row and Maximum3DDiameter).
 pub fn diameters(vertices: &[[f64; 3]]) -> [f64; 4] {
     let mut d = [0.0f64; 4];
-    for (k, a) in vertices.iter().enumerate() {
-        for b in &vertices[..k] {
-            let dist = (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2);
-            if a[0] == b[0] && dist > d[0] {
-                d[0] = dist;
-            }
-            if a[1] == b[1] && dist > d[1] {
-                d[1] = dist;
-            }
-            if a[2] == b[2] && dist > d[2] {
-                d[2] = dist;
-            }
-            if dist > d[3] {
-                d[3] = dist;
-            }
+    for axis in 0..3 {
+        let mut groups: std::collections::BTreeMap<u64, Vec<[f64; 3]>> = Default::default();
+        for v in vertices {
+            groups.entry(v[axis].to_bits()).or_default().push(*v);
         }
+        d[axis] = groups.values().map(|g| max_distance(g)).fold(0.0, f64::max);
     }
-    d.map(f64::sqrt)
+    d[3] = max_distance(vertices);
+    d
 }
 
 /// Result of marching squares on a 2D mask.
@@ -229,16 +264,12 @@ pub fn mesh2d(mask: &[bool], nx: usize, ny: usize, spacing: [f64; 2]) -> Mesh2d 
             }
         }
     }
-    let mut dmax = 0.0f64;
-    for (k, a) in verts.iter().enumerate() {
-        for b in &verts[..k] {
-            dmax = dmax.max((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2));
-        }
-    }
+    let pts: Vec<[f64; 3]> = verts.iter().map(|v| [v[0], v[1], 0.0]).collect();
+    let dmax = max_distance(&pts);
     Mesh2d {
         perimeter,
         area: area / 2.0,
-        diameter: dmax.sqrt(),
+        diameter: dmax,
     }
 }
 
