@@ -1,7 +1,7 @@
 //! Real ultrasound images (BUSI, `../shared/data/busi`): ROI crop geometry and, when the
 //! EfficientNet-Lite0 wheel is available, pretrained deep features end to end.
 
-use dlr_deep::{crop_box, load_backbone, roi_crop, Backbone, BackboneKind, CropOptions};
+use dlr_deep::{crop_box, load_backbone, roi_crop, BackboneKind, CropOptions};
 use dlr_image::{read_image, read_mask, MaskOptions};
 
 #[test]
