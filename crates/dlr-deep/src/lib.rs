@@ -8,6 +8,8 @@
 //!   [`augment`] makes seeded augmented views of it and [`augmented_features`] their features.
 //! - [`HeadTrainer`] fits a softmax/logistic head on frozen pooled features.
 
+#![warn(missing_docs)]
+
 mod augment;
 mod backbone;
 mod effnet;
