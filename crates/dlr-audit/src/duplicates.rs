@@ -105,7 +105,7 @@ pub fn fingerprint_with(image: &Image, opts: &FingerprintOptions) -> Result<Fing
         ss += *v * *v;
     }
     let norm = ss.sqrt();
-    let flat = !(norm > 1e-9 * (1.0 + mean.abs()) * (thumb.len() as f64).sqrt());
+    let flat = norm.is_nan() || norm <= 1e-9 * (1.0 + mean.abs()) * (thumb.len() as f64).sqrt();
     let thumbnail = if flat {
         vec![0.0; thumb.len()]
     } else {

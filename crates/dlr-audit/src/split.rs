@@ -40,7 +40,7 @@ pub fn grouped_stratified_split<G: Ord>(
     let mut list: Vec<Vec<usize>> = by_group.into_values().collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     list.shuffle(&mut rng);
-    list.sort_by(|a, b| b.len().cmp(&a.len())); // stable: shuffled order within a size
+    list.sort_by_key(|g| std::cmp::Reverse(g.len())); // stable: shuffled order within a size
     let n_pos = y.iter().filter(|&&v| v).count() as i64;
     let n_neg = y.len() as i64 - n_pos;
     let t = [

@@ -228,7 +228,7 @@ fn lesion(rng: &mut ChaCha8Rng, irregular: bool) -> Mask {
     } else {
         0.0
     };
-    let ph: f64 = rng.gen_range(0.0..6.28);
+    let ph: f64 = rng.gen_range(0.0..std::f64::consts::TAU);
     mask_from(
         |x, y| {
             let (dx, dy) = (x - 32.0, y - 32.0);
