@@ -10,13 +10,14 @@ root="$(cd "$here/../.." && pwd)"
 shared="${DLR_SHARED_DIR:-$root/../shared}"
 n="${1:-40}"; reps="${2:-3}"
 "$here/setup.sh" >/dev/null
+cores=$(nproc)
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 RAYON_NUM_THREADS=1
 (cd "$root" && cargo build --release -q -p dlr-radiomics --example bench_extract)
 dlr="$root/target/release/examples/bench_extract"
 py="$here/.venv/bin/python $here/pyradiomics_bench.py"
 mean() { grep -o "$1_mean_ms [0-9.]*" | awk '{print $2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", a/b}'; }
-echo "# $(date -u +%FT%TZ) $(uname -m), $(nproc) cores; one thread per side; CPU ms per ROI"
+echo "# $(date -u +%FT%TZ) $(uname -m), ${cores} cores; one thread per side; ms per ROI (dlr: wall clock, PyRadiomics: process CPU time)"
 m="$shared/data/busi/manifest.csv"
 d1=$("$dlr" busi "$m" "$n" "$reps" | mean dlr)
 p1=$($py busi "$m" "$n" "$reps" | mean pyradiomics)

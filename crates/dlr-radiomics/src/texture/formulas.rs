@@ -216,14 +216,12 @@ pub fn glcm_pyradiomics(counts: &[f64], vals: &[f64], ng_max: usize) -> [f64; 24
     let (mut auto, mut ct, mut cs, mut cp, mut contrast, mut energy, mut hxy) =
         (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     let (mut var_x, mut cov, mut hxy1, mut maxp) = (0.0, 0.0, 0.0, 0.0f64);
-    for i in 0..ng {
-        let fi = vals[i];
-        for j in 0..ng {
+    for (i, &fi) in vals.iter().enumerate() {
+        for (j, &fj) in vals.iter().enumerate() {
             let v = s.p[i * ng + j];
             if v == 0.0 {
                 continue;
             }
-            let fj = vals[j];
             auto += fi * fj * v;
             let c = fi + fj - 2.0 * s.mu;
             ct += c * c * v;
