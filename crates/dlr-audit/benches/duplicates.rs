@@ -7,7 +7,9 @@ use dlr_image::Image;
 
 fn image(seed: u64) -> Image {
     let (nx, ny) = (500, 450);
-    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut s = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let data: Vec<f32> = (0..nx * ny)
         .map(|i| {
             s = s.wrapping_mul(6364136223846793005).wrapping_add(1);
