@@ -161,3 +161,14 @@ fn unsupported_settings_fail_clearly() {
     let err = Settings::from_toml_str(&text).unwrap_err();
     assert!(err.to_string().contains("cubic spline"));
 }
+
+#[test]
+fn shipped_pyradiomics_default_config_equals_the_builtin_default() {
+    let text =
+        std::fs::read_to_string(dlr_testutil::repo_root().join("configs/pyradiomics/default.toml"))
+            .unwrap();
+    assert_eq!(
+        Settings::from_toml_str(&text).unwrap(),
+        Settings::pyradiomics_default()
+    );
+}
