@@ -89,6 +89,36 @@ impl Engine {
     }
 }
 
+/// A feature value as cached: stored as its IEEE bits (JSON has no NaN or infinity, and bits
+/// round-trip exactly).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedFeature {
+    name: String,
+    value_bits: u64,
+    ibsi_code: Option<String>,
+    note: Option<String>,
+}
+
+impl CachedFeature {
+    fn from_value(f: &FeatureValue) -> Self {
+        Self {
+            name: f.name.clone(),
+            value_bits: f.value.to_bits(),
+            ibsi_code: f.ibsi_code.clone(),
+            note: f.note.clone(),
+        }
+    }
+
+    fn into_value(self) -> FeatureValue {
+        FeatureValue {
+            name: self.name,
+            value: f64::from_bits(self.value_bits),
+            ibsi_code: self.ibsi_code,
+            note: self.note,
+        }
+    }
+}
+
 /// One ROI to extract: its key and its files.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RoiJob {
@@ -200,8 +230,9 @@ pub fn extract_all(
             let hs: Vec<&str> = hashes.iter().map(|(_, h)| h.as_str()).collect();
             let key = StageCache::key("roi-features", &settings, &hs);
             if let Some(c) = cache {
-                if let Some(features) = c.get::<Vec<FeatureValue>>("roi-features", &key) {
+                if let Some(cached) = c.get::<Vec<CachedFeature>>("roi-features", &key) {
                     bar.inc(1);
+                    let features = cached.into_iter().map(CachedFeature::into_value).collect();
                     return One::Done(
                         RoiFeatures {
                             key: job.key.clone(),
@@ -225,7 +256,9 @@ pub fn extract_all(
                 Ok(features) => {
                     if let Some(c) = cache {
                         // A cache write failure only costs a recomputation next time.
-                        let _ = c.put("roi-features", &key, &features);
+                        let cached: Vec<CachedFeature> =
+                            features.iter().map(CachedFeature::from_value).collect();
+                        let _ = c.put("roi-features", &key, &cached);
                     }
                     One::Done(
                         RoiFeatures {
@@ -401,4 +434,29 @@ pub fn extract_manifest(
     prov_path.push(".provenance.json");
     crate::store::write_json(Path::new(&prov_path), &prov)?;
     Ok(prov)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_features_round_trip_bit_exactly() {
+        let d = tempfile::tempdir().unwrap();
+        let c = StageCache::new(d.path());
+        let v = vec![
+            FeatureValue::new("a", 115.66051696921863),
+            FeatureValue::undefined("b", "one grey level"),
+            FeatureValue::new("c", f64::INFINITY).with_code("ABCD"),
+            FeatureValue::new("d", -1.5),
+        ];
+        let cached: Vec<CachedFeature> = v.iter().map(CachedFeature::from_value).collect();
+        c.put("roi-features", "k", &cached).unwrap();
+        let back: Vec<CachedFeature> = c.get("roi-features", "k").expect("readable");
+        let back: Vec<FeatureValue> = back.into_iter().map(CachedFeature::into_value).collect();
+        assert_eq!(back[0], v[0]);
+        assert!(back[1].value.is_nan() && back[1].note == v[1].note);
+        assert_eq!(back[2], v[2]);
+        assert_eq!(back[3], v[3]);
+    }
 }

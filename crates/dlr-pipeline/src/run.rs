@@ -160,6 +160,8 @@ pub struct RunRecord {
     pub cache: BTreeMap<String, usize>,
     /// Output files.
     pub outputs: Vec<PathBuf>,
+    /// Wall-clock seconds per stage.
+    pub stage_seconds: Vec<(String, f64)>,
 }
 
 /// The inputs of one study, read and validated.
@@ -458,8 +460,15 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
     let mut missing_data = Vec::new();
     let mut cache_counts = BTreeMap::new();
 
+    let mut stage_seconds: Vec<(String, f64)> = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &str, clock: &mut std::time::Instant| {
+        stage_seconds.push((name.to_string(), clock.elapsed().as_secs_f64()));
+        *clock = std::time::Instant::now();
+    };
     // 1. Study.
     let loaded = load(cfg, true)?;
+    lap("validate", &mut clock);
     let study = &loaded.study;
     let mut excluded = loaded.excluded.clone();
     let primary = primary_reader(cfg);
@@ -514,6 +523,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
         rois = res.rois;
     }
 
+    lap("radiomics", &mut clock);
     // 3. Deep features (primary reader).
     let want_deep = cfg.deep.enabled && (cfg.models.deep || cfg.models.combined);
     let mut deep_rois: Vec<RoiFeatures> = Vec::new();
@@ -558,6 +568,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
         deep_choice = Some(choice);
     }
 
+    lap("deep", &mut clock);
     // 4. Cohort: patients with an outcome and every configured phase for the primary reader.
     let excluded_ids: std::collections::BTreeSet<String> =
         excluded.iter().map(|e| e.patient.clone()).collect();
@@ -715,8 +726,10 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
         );
     }
 
+    lap("assemble", &mut clock);
     // 7. Models on training patients only.
     let fitted = crate::models::fit_models(cfg, &train_in, &y_train)?;
+    lap("models", &mut clock);
     for (name, chain_name) in [("radiomics", "radiomics"), ("deep", "deep")] {
         if let (Some(ch), Some(rec)) = (fitted.chain(name), selection.get_mut(chain_name)) {
             rec.steps = ch.records.iter().map(StepRecordOut::from).collect();
@@ -848,6 +861,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
     bundle.content_hash = bundle.compute_hash()?;
     write_json(&out.join("model.dlr"), &bundle)?;
 
+    lap("evaluate+bundle", &mut clock);
     // 11. Record and report.
     let train_events = y_train.iter().filter(|&&b| b).count();
     let test_events = y_test.iter().filter(|&&b| b).count();
@@ -890,10 +904,13 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
         warnings,
         cache: cache_counts,
         outputs: Vec::new(),
+        stage_seconds: Vec::new(),
     };
     let table1 = crate::report::table1(&loaded, &patients, &fold, &y);
     let files = crate::report::write_report(out, &record, &table1)?;
     record.outputs = files;
+    lap("report", &mut clock);
+    record.stage_seconds = stage_seconds;
     record.outputs.extend(
         ["predictions.csv", "model.dlr", "record.json"]
             .iter()

@@ -1,0 +1,196 @@
+//! End-to-end tests of `dlr run` / `dlr predict` on simulated CEUS cohorts with known ground
+//! truth: the pipeline finds signal where there is some and none where there is none, caches
+//! its stages, and the model bundle reproduces the run's predictions.
+
+use dlr_pipeline::run::{run, RunOptions};
+use dlr_pipeline::StudyConfig;
+use dlr_study::{simulate, SimulateOptions};
+use std::path::Path;
+
+fn cohort(dir: &Path, patients: usize, seed: u64, null: bool) -> StudyConfig {
+    let c = simulate(&SimulateOptions {
+        patients,
+        seed,
+        null,
+        out_dir: dir.join("cohort"),
+        ..SimulateOptions::default()
+    })
+    .unwrap();
+    let mut cfg = StudyConfig::from_file(&c.study_toml).unwrap();
+    // Deep features need ImageNet weights; these tests are about the handcrafted + clinical chain.
+    cfg.deep.enabled = false;
+    cfg.models.deep = false;
+    cfg
+}
+
+fn test_auc(rec: &dlr_pipeline::run::RunRecord, model: &str) -> dlr_stats::AucCi {
+    rec.evaluation
+        .models
+        .iter()
+        .find(|m| m.model == model)
+        .and_then(|m| m.test.auc)
+        .unwrap_or_else(|| panic!("no test AUC for {model}: {:?}", rec.skipped_models))
+}
+
+#[test]
+fn signal_is_found_cached_and_reproduced_by_the_bundle() {
+    let d = tempfile::tempdir().unwrap();
+    // The paper-shaped cohort of `dlr demo` (172 patients, seed 42).
+    let cfg = cohort(d.path(), 172, 42, false);
+    let out = d.path().join("run");
+    let opts = RunOptions {
+        out_dir: out.clone(),
+        progress: false,
+    };
+    let rec = run(&cfg, &opts).unwrap();
+    assert_eq!(rec.cohort.included, 172);
+    assert_eq!(rec.cohort.train + rec.cohort.test, 172);
+    // 7:3 stratified split.
+    assert_eq!(rec.cohort.test, 52);
+    let comb = test_auc(&rec, "combined");
+    assert!(
+        comb.auc > 0.65 && comb.lower > 0.5,
+        "combined test AUC {comb:?}"
+    );
+    let rad = test_auc(&rec, "radiomics");
+    assert!(rad.auc > 0.6, "radiomics test AUC {rad:?}");
+    // The selection chain ran on training patients only and produced a rad-score.
+    let sel = &rec.selection["radiomics"];
+    assert!(sel.icc.is_some(), "two readers: ICC step expected");
+    assert!(!sel.selected.is_empty());
+    assert!(rec
+        .rad_score
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("Rad-score = "));
+    for f in [
+        "report.html",
+        "record.json",
+        "predictions.csv",
+        "model.dlr",
+        "table1.csv",
+        "table2.md",
+        "figures/roc_test.svg",
+        "figures/roc_test.png",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Table 1") && html.contains("Table 2") && html.contains("<svg"));
+
+    // A second run of the same study takes every ROI from the cache and gives the same numbers.
+    let rec2 = run(&cfg, &opts).unwrap();
+    assert_eq!(
+        rec2.cache["radiomics_rois_cached"],
+        rec2.cache["radiomics_rois"]
+    );
+    assert_eq!(test_auc(&rec2, "combined").auc, comb.auc);
+
+    // The bundle scores the same patients with exactly the run's probabilities.
+    let pred_out = d.path().join("pred.csv");
+    let manifest = cfg.resolve(&cfg.study.manifest);
+    let clinical = cfg.resolve(cfg.study.clinical.as_ref().unwrap());
+    let p = dlr_pipeline::predict::predict(
+        &out.join("model.dlr"),
+        &manifest,
+        Some(&clinical),
+        &pred_out,
+        false,
+    )
+    .unwrap();
+    assert!(p.failures.is_empty(), "{:?}", p.failures);
+    let run_preds = std::fs::read_to_string(out.join("predictions.csv")).unwrap();
+    let mut run_map = std::collections::HashMap::new();
+    let mut lines = run_preds.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    for l in lines {
+        let f: Vec<&str> = l.split(',').collect();
+        run_map.insert(f[0].to_string(), f[col("combined")].parse::<f64>().unwrap());
+    }
+    let mi = p.models.iter().position(|m| m == "combined").unwrap();
+    for (k, id) in p.patients.iter().enumerate() {
+        assert_eq!(p.probabilities[mi][k], run_map[id], "patient {id}");
+    }
+    assert!(p.risk_group.iter().all(|g| g == "high" || g == "low"));
+}
+
+#[test]
+fn null_cohort_test_auc_ci_covers_one_half() {
+    let d = tempfile::tempdir().unwrap();
+    let cfg = cohort(d.path(), 120, 5, true);
+    let rec = run(
+        &cfg,
+        &RunOptions {
+            out_dir: d.path().join("run"),
+            progress: false,
+        },
+    )
+    .unwrap();
+    let mut checked = 0;
+    for m in &rec.evaluation.models {
+        if let Some(a) = &m.test.auc {
+            assert!(
+                a.lower <= 0.5 && 0.5 <= a.upper,
+                "{}: test AUC CI {a:?} excludes 0.5 on null data",
+                m.model
+            );
+            checked += 1;
+        }
+    }
+    // With no signal, clinical screening may keep nothing; at least the radiomics model is evaluated.
+    assert!(checked >= 1, "no model evaluated: {:?}", rec.skipped_models);
+}
+
+#[test]
+fn predict_refuses_a_manifest_without_the_trained_phases() {
+    let d = tempfile::tempdir().unwrap();
+    let cfg = cohort(d.path(), 60, 3, false);
+    let out = d.path().join("run");
+    run(
+        &cfg,
+        &RunOptions {
+            out_dir: out.clone(),
+            progress: false,
+        },
+    )
+    .unwrap();
+    // Keep only the US rows.
+    let manifest = cfg.resolve(&cfg.study.manifest);
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let us_only: String = text
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l.contains(",US,"))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let m2 = manifest.with_file_name("us_only.csv");
+    std::fs::write(&m2, us_only).unwrap();
+    let clinical = cfg.resolve(cfg.study.clinical.as_ref().unwrap());
+    let err = dlr_pipeline::predict::predict(
+        &out.join("model.dlr"),
+        &m2,
+        Some(&clinical),
+        &d.path().join("p.csv"),
+        false,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("phase"), "{err}");
+    // A damaged bundle is refused.
+    let bundle = out.join("model.dlr");
+    let b = std::fs::read_to_string(&bundle)
+        .unwrap()
+        .replacen("\"format\": 1", "\"format\": 2", 1);
+    std::fs::write(&bundle, b).unwrap();
+    let err = dlr_pipeline::predict::predict(
+        &bundle,
+        &manifest,
+        Some(&clinical),
+        &d.path().join("p.csv"),
+        false,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("hash"), "{err}");
+}
