@@ -23,7 +23,7 @@ pub use shape::{
     baseline_auc, baseline_cv_auc, shape_features, shape_only_baseline, shape_warning,
     BaselineResult, DEFAULT_SHAPE_MARGIN,
 };
-pub use split::grouped_stratified_split;
+pub use split::{grouped_stratified_fold_ids, grouped_stratified_split};
 pub use summary::{
     tripod_ai_checklist, CohortSize, DuplicateSummary, LeakageCheckResult, ShapeOnlySummary,
     StudyAudit, TripodItem,

@@ -81,3 +81,71 @@ pub fn grouped_stratified_split<G: Ord>(
     test.sort_unstable();
     Ok(Fold { train, test })
 }
+
+/// Grouped, stratified k-fold: a fold number (0..k) per row, with every group in one fold.
+///
+/// Groups are shuffled by `seed`, then placed largest first into the fold whose per-class
+/// counts end closest (L1) to `n_class / k`; ties go to the lower fold. Use with
+/// `dlr_learn::split::folds_from_ids(&ids, k)`. Errors on length mismatch, `k < 2`, or a fold
+/// left without one of the classes.
+pub fn grouped_stratified_fold_ids<G: Ord>(
+    y: &[bool],
+    groups: &[G],
+    k: usize,
+    seed: u64,
+) -> Result<Vec<usize>> {
+    let what = "grouped_stratified_fold_ids";
+    if y.len() != groups.len() {
+        return Err(AuditError::input(
+            what,
+            format!("{} labels but {} group ids", y.len(), groups.len()),
+        ));
+    }
+    if k < 2 {
+        return Err(AuditError::input(
+            what,
+            format!("k must be at least 2, got {k}"),
+        ));
+    }
+    let mut by_group: BTreeMap<&G, Vec<usize>> = BTreeMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        by_group.entry(g).or_default().push(i);
+    }
+    let mut list: Vec<Vec<usize>> = by_group.into_values().collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    list.shuffle(&mut rng);
+    list.sort_by_key(|g| std::cmp::Reverse(g.len()));
+    let n_pos = y.iter().filter(|&&v| v).count() as f64;
+    let target = [n_pos / k as f64, (y.len() as f64 - n_pos) / k as f64];
+    let mut counts = vec![[0.0f64; 2]; k];
+    let mut fold_of = vec![0usize; y.len()];
+    for rows in list {
+        let gp = rows.iter().filter(|&&i| y[i]).count() as f64;
+        let g = [gp, rows.len() as f64 - gp];
+        let cost = |c: &[f64; 2]| {
+            (c[0] + g[0] - target[0]).abs() + (c[1] + g[1] - target[1]).abs()
+                - (c[0] - target[0]).abs()
+                - (c[1] - target[1]).abs()
+        };
+        let mut best = 0;
+        for f in 1..k {
+            if cost(&counts[f]) < cost(&counts[best]) {
+                best = f;
+            }
+        }
+        counts[best] = [counts[best][0] + g[0], counts[best][1] + g[1]];
+        for i in rows {
+            fold_of[i] = best;
+        }
+    }
+    if let Some(f) = counts.iter().position(|c| c[0] == 0.0 || c[1] == 0.0) {
+        return Err(AuditError::input(
+            what,
+            format!(
+                "fold {f} lacks a class ({} positive, {} negative): too few groups for k = {k}",
+                counts[f][0], counts[f][1]
+            ),
+        ));
+    }
+    Ok(fold_of)
+}

@@ -323,3 +323,43 @@ fn audit_summary_round_trips_and_counts() {
     let back: StudyAudit = serde_json::from_str(&json).unwrap();
     assert_eq!(back, a);
 }
+
+#[test]
+fn grouped_folds_keep_groups_and_balance_classes() {
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let mut groups = Vec::new();
+    let mut y = Vec::new();
+    for p in 0..80 {
+        let k = rng.gen_range(1..=3);
+        for _ in 0..k {
+            groups.push(p);
+            y.push(p % 4 == 0);
+        }
+    }
+    let ids = grouped_stratified_fold_ids(&y, &groups, 5, 3).unwrap();
+    assert_eq!(ids, grouped_stratified_fold_ids(&y, &groups, 5, 3).unwrap());
+    for i in 0..y.len() {
+        for j in 0..y.len() {
+            if groups[i] == groups[j] {
+                assert_eq!(ids[i], ids[j]);
+            }
+        }
+    }
+    let n_pos = y.iter().filter(|&&v| v).count() as f64;
+    let n_neg = y.len() as f64 - n_pos;
+    for f in 0..5 {
+        let pos = (0..y.len()).filter(|&i| ids[i] == f && y[i]).count() as f64;
+        let neg = (0..y.len()).filter(|&i| ids[i] == f && !y[i]).count() as f64;
+        // Groups hold at most 3 rows: each class within 3 rows of its fifth.
+        assert!(
+            (pos - n_pos / 5.0).abs() <= 3.0,
+            "fold {f}: {pos} of {n_pos}"
+        );
+        assert!(
+            (neg - n_neg / 5.0).abs() <= 3.0,
+            "fold {f}: {neg} of {n_neg}"
+        );
+    }
+    assert!(grouped_stratified_fold_ids(&y, &groups, 1, 3).is_err());
+    assert!(grouped_stratified_fold_ids(&y, &vec![0; y.len()], 5, 3).is_err());
+}
