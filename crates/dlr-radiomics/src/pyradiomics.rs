@@ -244,7 +244,7 @@ pub(crate) fn extract(
 type Namer<'a> = dyn Fn(&str, f64) -> (String, f64) + 'a;
 
 /// PCA eigenvalues (ascending) of voxel positions given as `coords` (physical units).
-fn pca(coords: &[Vec<f64>], dim: usize) -> Vec<f64> {
+fn pca(coords: &[[f64; 3]], dim: usize) -> Vec<f64> {
     let n = coords.len() as f64;
     let mut mean = vec![0.0; dim];
     for c in coords {
@@ -275,13 +275,13 @@ fn shape3d(roi: &Roi, name: &Namer<'_>, out: &mut Vec<Raw>, why: &'static str) {
     let m = mesh::mesh3d(&roi.morph, roi.dims, sp);
     let d = mesh::diameters(&m.vertices);
     let [nx, ny, _] = roi.dims;
-    let coords: Vec<Vec<f64>> = roi
+    let coords: Vec<[f64; 3]> = roi
         .morph
         .iter()
         .enumerate()
         .filter(|(_, &b)| b)
         .map(|(i, _)| {
-            vec![
+            [
                 (i / (nx * ny)) as f64 * sp[2],
                 ((i / nx) % ny) as f64 * sp[1],
                 (i % nx) as f64 * sp[0],
@@ -322,12 +322,12 @@ fn shape2d(roi: &Roi, name: &Namer<'_>, out: &mut Vec<Raw>, why: &'static str) {
     let sp = roi.spacing;
     let [nx, ny, _] = roi.dims;
     let m = mesh::mesh2d(&roi.morph, nx, ny, [sp[0], sp[1]]);
-    let coords: Vec<Vec<f64>> = roi
+    let coords: Vec<[f64; 3]> = roi
         .morph
         .iter()
         .enumerate()
         .filter(|(_, &b)| b)
-        .map(|(i, _)| vec![(i / nx) as f64 * sp[1], (i % nx) as f64 * sp[0]])
+        .map(|(i, _)| [(i / nx) as f64 * sp[1], (i % nx) as f64 * sp[0], 0.0])
         .collect();
     let np = coords.len() as f64;
     let ev = pca(&coords, 2);

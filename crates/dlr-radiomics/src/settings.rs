@@ -211,15 +211,16 @@ fn default_ivh() -> Discretisation {
 }
 
 impl Settings {
-    /// PyRadiomics' defaults: original image, all default classes (firstorder, shape/shape2D,
-    /// glcm, glrlm, glszm, gldm, ngtdm), bin width 25, no shift, no resampling, 3D matrices.
+    /// PyRadiomics' defaults: original image, all default classes (firstorder, shape — skipped
+    /// for 2D images as PyRadiomics does —, glcm, glrlm, glszm, gldm, ngtdm; shape2D is not a
+    /// default class in PyRadiomics either: add [`Family::Shape2d`] to get it), bin width 25,
+    /// no shift, no resampling, 3D matrices.
     pub fn pyradiomics_default() -> Self {
         Settings {
             naming: Naming::PyRadiomics,
             families: vec![
                 Family::Statistics,
                 Family::Morphology,
-                Family::Shape2d,
                 Family::Glcm,
                 Family::Glrlm,
                 Family::Glszm,
