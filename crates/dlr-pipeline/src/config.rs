@@ -115,6 +115,11 @@ pub struct SplitSection {
     pub test_fraction: f64,
     /// Seed of the split.
     pub seed: u64,
+    /// Near-duplicate images across patients: `group` (keep each cluster on one side of the
+    /// split), `drop` (keep one image per cluster) or `keep` (flag straddling pairs only).
+    pub duplicates: String,
+    /// Correlation of the downscaled images above which two images count as near duplicates.
+    pub duplicate_threshold: f64,
 }
 
 impl Default for SplitSection {
@@ -122,6 +127,8 @@ impl Default for SplitSection {
         Self {
             test_fraction: 0.3,
             seed: 42,
+            duplicates: "group".into(),
+            duplicate_threshold: 0.95,
         }
     }
 }
@@ -272,6 +279,10 @@ pub struct EvaluationSection {
     pub proportion_ci: String,
     /// Stratified bootstrap replicates for an additional AUC CI (0 = off).
     pub bootstrap: usize,
+    /// Fit the ROI-shape-only baseline model.
+    pub shape_baseline: bool,
+    /// Warn when the shape-only test AUC comes within this margin of the best model's.
+    pub shape_margin: f64,
 }
 
 impl Default for EvaluationSection {
@@ -279,6 +290,8 @@ impl Default for EvaluationSection {
         Self {
             proportion_ci: "wilson".into(),
             bootstrap: 0,
+            shape_baseline: true,
+            shape_margin: 0.05,
         }
     }
 }
@@ -380,6 +393,23 @@ impl StudyConfig {
                 "split",
                 "test_fraction",
                 format!("{} is outside (0, 1); the paper uses 0.3", s.test_fraction),
+            ));
+        }
+        if !["group", "drop", "keep"].contains(&s.duplicates.as_str()) {
+            return Err(bad(
+                "split",
+                "duplicates",
+                format!("{:?} is not \"group\", \"drop\" or \"keep\"", s.duplicates),
+            ));
+        }
+        if !(s.duplicate_threshold > 0.0 && s.duplicate_threshold <= 1.0) {
+            return Err(bad(
+                "split",
+                "duplicate_threshold",
+                format!(
+                    "{} is outside (0, 1]; 0.95 is the default",
+                    s.duplicate_threshold
+                ),
             ));
         }
         let sel = &self.selection;

@@ -17,6 +17,8 @@ pub struct CohortMetrics {
     pub events: usize,
     /// AUC with DeLong 95% CI (None when a class is missing).
     pub auc: Option<dlr_stats::AucCi>,
+    /// Stratified percentile-bootstrap 95% CI of the AUC, when requested.
+    pub auc_bootstrap: Option<dlr_stats::BootstrapCi>,
     /// Metrics at the training Youden cut-off.
     pub cutoff: Option<CutoffMetrics>,
     /// Calibration summary (None when undefined, with the reason in `notes`).
@@ -72,7 +74,13 @@ pub struct Evaluation {
     pub proportion_ci: String,
 }
 
-fn cohort_metrics(p: &[f64], y: &[bool], threshold: Option<f64>, ci: BinomialCi) -> CohortMetrics {
+fn cohort_metrics(
+    p: &[f64],
+    y: &[bool],
+    threshold: Option<f64>,
+    ci: BinomialCi,
+    boot: (usize, u64),
+) -> CohortMetrics {
     let mut notes = Vec::new();
     let events = y.iter().filter(|&&b| b).count();
     let auc = match dlr_stats::auc_delong(p, y, 0.95) {
@@ -81,6 +89,17 @@ fn cohort_metrics(p: &[f64], y: &[bool], threshold: Option<f64>, ci: BinomialCi)
             notes.push(format!("AUC: {e}"));
             None
         }
+    };
+    let auc_bootstrap = if boot.0 > 0 && auc.is_some() {
+        match dlr_stats::auc_bootstrap_ci(p, y, 0.95, boot.0, boot.1) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                notes.push(format!("bootstrap CI: {e}"));
+                None
+            }
+        }
+    } else {
+        None
     };
     let roc = dlr_stats::roc_curve(p, y)
         .map(|pts| {
@@ -108,6 +127,7 @@ fn cohort_metrics(p: &[f64], y: &[bool], threshold: Option<f64>, ci: BinomialCi)
         n: y.len(),
         events,
         auc,
+        auc_bootstrap,
         cutoff,
         calibration,
         roc,
@@ -123,6 +143,7 @@ pub fn evaluate(
     y_test: &[bool],
     proportion_ci: &str,
     order: &[&str],
+    bootstrap: (usize, u64),
 ) -> Evaluation {
     let ci = if proportion_ci == "clopper-pearson" {
         BinomialCi::ClopperPearson
@@ -140,12 +161,12 @@ pub fn evaluate(
         let threshold = dlr_stats::youden_threshold(ptr, y_train)
             .ok()
             .map(|r| r.threshold);
-        let tr = cohort_metrics(ptr, y_train, threshold, ci);
+        let tr = cohort_metrics(ptr, y_train, threshold, ci, bootstrap);
         let (te, dca) = match test.get(*name) {
             Some(pte) if !pte.is_empty() => {
                 let clipped: Vec<f64> = pte.iter().map(|v| v.clamp(0.0, 1.0)).collect();
                 (
-                    cohort_metrics(pte, y_test, threshold, ci),
+                    cohort_metrics(pte, y_test, threshold, ci, bootstrap),
                     dlr_stats::decision_curve(
                         &clipped,
                         y_test,
@@ -154,7 +175,7 @@ pub fn evaluate(
                     .ok(),
                 )
             }
-            _ => (cohort_metrics(&[], &[], None, ci), None),
+            _ => (cohort_metrics(&[], &[], None, ci, (0, 0)), None),
         };
         models.push(ModelEvaluation {
             model: name.to_string(),

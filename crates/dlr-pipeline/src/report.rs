@@ -260,23 +260,37 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
             },
         ],
         selected_features: n_sel,
-        duplicate_findings: None,
-        shape_only_baseline: None,
-        leakage_checks: vec![
-            LeakageCheck {
-                name: "Feature selection (ICC, z-score, Mann–Whitney, correlation, LASSO) fitted on training patients only".into(),
-                passed: true,
-            },
-            LeakageCheck {
-                name: "Youden cut-off chosen on the training cohort and applied unchanged to the test cohort".into(),
-                passed: true,
-            },
-            LeakageCheck {
-                name: "Clinical imputation values computed on training patients only".into(),
-                passed: true,
-            },
-        ],
-        tripod_ai: None,
+        duplicate_findings: record.audit.duplicates.as_ref().map(|d| {
+            let mut v = vec![format!(
+                "{} images compared: {} exact and {} near-duplicate pair(s) (thumbnail correlation ≥ {}), {} with conflicting outcomes, {} straddling the split",
+                d.n_images,
+                d.exact_pairs,
+                d.near_pairs,
+                d.near_threshold,
+                d.conflicting_pairs,
+                d.straddling_pairs.map(|n| n.to_string()).unwrap_or_else(|| "n/a".into())
+            )];
+            v.extend(d.findings.iter().take(10).cloned());
+            v
+        }),
+        shape_only_baseline: record.audit.shape_only.as_ref().map(|s| dlr_report::ShapeBaseline {
+            cohort: s.cohort.clone(),
+            model_auc: s.model_auc,
+            shape_only_auc: s.baseline.auc,
+        }),
+        leakage_checks: record
+            .audit
+            .leakage_checks
+            .iter()
+            .map(|c| LeakageCheck {
+                name: c.name.clone(),
+                passed: c.passed,
+            })
+            .collect(),
+        tripod_ai: {
+            let (covered, total, missing) = record.audit.tripod_coverage();
+            Some(dlr_report::TripodCoverage { covered, total, missing })
+        },
         extra: Vec::new(),
     };
     b = b.audit(audit);

@@ -162,6 +162,8 @@ pub struct RunRecord {
     pub outputs: Vec<PathBuf>,
     /// Wall-clock seconds per stage.
     pub stage_seconds: Vec<(String, f64)>,
+    /// The study audit: duplicates, shape-only baseline, leakage checks, TRIPOD+AI items.
+    pub audit: dlr_audit::StudyAudit,
 }
 
 /// The inputs of one study, read and validated.
@@ -593,8 +595,8 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
         }
         patients.push(p);
     }
-    let ids: Vec<String> = patients.iter().map(|p| p.id.clone()).collect();
-    let y: Vec<bool> = patients.iter().map(|p| p.outcome == 1).collect();
+    let mut ids: Vec<String> = patients.iter().map(|p| p.id.clone()).collect();
+    let mut y: Vec<bool> = patients.iter().map(|p| p.outcome == 1).collect();
     let n_events = y.iter().filter(|&&b| b).count();
     if n_events < 4 || y.len() - n_events < 4 {
         return Err(PipelineError::Data(format!(
@@ -604,9 +606,115 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
         )));
     }
 
-    // 5. Split.
-    let fold = dlr_learn::stratified_split(&y, 1.0 - cfg.split.test_fraction, cfg.split.seed)
-        .map_err(learn_err)?;
+    // 5. Duplicate audit, then the split (near-duplicate clusters never straddle it by default).
+    let mut audit_checks: Vec<dlr_audit::LeakageCheckResult> = Vec::new();
+    let first_phase = &phases[0];
+    let mut items = Vec::new();
+    for (i, p) in patients.iter().enumerate() {
+        let scan = p
+            .scan(first_phase, &primary)
+            .or_else(|| p.scan(first_phase, ""));
+        if let Some(img) = scan.and_then(|s| dlr_image::read_image(&s.image).ok()) {
+            items.push(dlr_audit::DuplicateItem {
+                id: ids[i].clone(),
+                fingerprint: dlr_audit::fingerprint(&img),
+                label: Some(u8::from(y[i]).to_string()),
+            });
+        }
+    }
+    let dup_opts = dlr_audit::DuplicateOptions {
+        near_threshold: cfg.split.duplicate_threshold,
+        ..Default::default()
+    };
+    let duplicates = dlr_audit::find_duplicates(&items, &dup_opts).ok();
+    let mut grouped = false;
+    if let Some(rep) = &duplicates {
+        if rep.conflicting_count() > 0 {
+            warnings.push(format!(
+                "{} near-duplicate image pair(s) carry different outcomes: check the labels ({})",
+                rep.conflicting_count(),
+                rep.findings()
+                    .into_iter()
+                    .filter(|f| f.contains("conflict"))
+                    .take(5)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+        }
+    }
+    if let (Some(rep), "drop") = (&duplicates, cfg.split.duplicates.as_str()) {
+        let dropped: std::collections::BTreeSet<String> = rep
+            .drop_one_per_cluster()
+            .iter()
+            .map(|&k| rep.ids[k].clone())
+            .collect();
+        if !dropped.is_empty() {
+            for id in &dropped {
+                excluded.push(Exclusion {
+                    patient: id.clone(),
+                    stage: "duplicates".into(),
+                    reason:
+                        "near duplicate of another patient's image ([split] duplicates = \"drop\")"
+                            .into(),
+                });
+            }
+            let keep: Vec<usize> = (0..ids.len())
+                .filter(|&i| !dropped.contains(&ids[i]))
+                .collect();
+            patients = keep.iter().map(|&i| patients[i]).collect();
+            ids = keep.iter().map(|&i| ids[i].clone()).collect();
+            y = keep.iter().map(|&i| y[i]).collect();
+        }
+    }
+    let group_of: Option<Vec<usize>> = duplicates.as_ref().and_then(|rep| {
+        if rep.clusters.is_empty() || cfg.split.duplicates != "group" || rep.ids.len() != ids.len()
+        {
+            return None;
+        }
+        Some(rep.group_ids())
+    });
+    let duplicates = if cfg.split.duplicates == "drop" {
+        // Re-run on the kept patients so the report counts what remains.
+        let kept: Vec<dlr_audit::DuplicateItem> = items
+            .into_iter()
+            .filter(|it| ids.contains(&it.id))
+            .collect();
+        dlr_audit::find_duplicates(&kept, &dup_opts).ok()
+    } else {
+        duplicates
+    };
+    let fold = match &group_of {
+        Some(groups) => {
+            grouped = true;
+            dlr_audit::grouped_stratified_split(
+                &y,
+                groups,
+                1.0 - cfg.split.test_fraction,
+                cfg.split.seed,
+            )
+            .map_err(|e| PipelineError::Data(e.to_string()))?
+        }
+        None => dlr_learn::stratified_split(&y, 1.0 - cfg.split.test_fraction, cfg.split.seed)
+            .map_err(learn_err)?,
+    };
+    let mut dup_summary = None;
+    if let Some(rep) = &duplicates {
+        let train_ids: Vec<&str> = fold.train.iter().map(|&i| ids[i].as_str()).collect();
+        let test_ids: Vec<&str> = fold.test.iter().map(|&i| ids[i].as_str()).collect();
+        let straddling = dlr_audit::straddling_pairs(rep, &train_ids, &test_ids).len();
+        if straddling > 0 {
+            warnings.push(format!(
+                "{straddling} near-duplicate image pair(s) fall on both sides of the train/test split: the test AUC is optimistic (set [split] duplicates = \"group\")"
+            ));
+        }
+        audit_checks.push(dlr_audit::LeakageCheckResult::duplicates_across_split(
+            straddling, grouped,
+        ));
+        dup_summary = Some(dlr_audit::DuplicateSummary::from_report(
+            rep,
+            Some(straddling),
+        ));
+    }
     let y_train: Vec<bool> = fold.train.iter().map(|&i| y[i]).collect();
     let y_test: Vec<bool> = fold.test.iter().map(|&i| y[i]).collect();
 
@@ -796,7 +904,74 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
         &y_test,
         &cfg.evaluation.proportion_ci,
         &MODEL_NAMES,
+        (cfg.evaluation.bootstrap, cfg.split.seed),
     );
+    // Shape-only baseline: does the ROI outline alone predict the outcome as well?
+    let mut shape_only = None;
+    if cfg.evaluation.shape_baseline {
+        let mut rows: Vec<Vec<f64>> = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        for (i, p) in patients.iter().enumerate() {
+            let mut row = Vec::new();
+            for ph in &phases {
+                let scan = p.scan(ph, &primary).or_else(|| p.scan(ph, ""));
+                let feats = scan
+                    .and_then(|s| crate::extract::load_roi(&s.image, &s.masks).ok())
+                    .and_then(|(img, m)| dlr_audit::shape_features(&m, img.spacing).ok());
+                match feats {
+                    Some(f) => {
+                        if i == 0 {
+                            names.extend(f.iter().map(|v| format!("{ph}_{}", v.name)));
+                        }
+                        row.extend(f.iter().map(|v| v.value));
+                    }
+                    None => row.clear(),
+                }
+            }
+            rows.push(row);
+        }
+        let ok = rows
+            .iter()
+            .all(|r| r.len() == names.len() && r.iter().all(|v| v.is_finite()))
+            && !names.is_empty();
+        if ok {
+            let mk = |idx: &[usize]| {
+                dlr_learn::Matrix::new(
+                    idx.iter().flat_map(|&i| rows[i].clone()).collect(),
+                    idx.len(),
+                    names.len(),
+                    names.clone(),
+                )
+            };
+            if let (Ok(a), Ok(b)) = (mk(&fold.train), mk(&fold.test)) {
+                if let Ok(base) =
+                    dlr_audit::shape_only_baseline(&a, &y_train, &b, &y_test, cfg.models.seed)
+                {
+                    let best = evaluation
+                        .models
+                        .iter()
+                        .filter_map(|m| m.test.auc.map(|a| (m.model.clone(), a.auc)))
+                        .max_by(|a, b| a.1.total_cmp(&b.1));
+                    if let Some((_, best_auc)) = best {
+                        let s = dlr_audit::ShapeOnlySummary::new(
+                            "test",
+                            best_auc,
+                            base,
+                            cfg.evaluation.shape_margin,
+                        );
+                        if let Some(w) = &s.warning {
+                            warnings.push(w.clone());
+                        }
+                        shape_only = Some(s);
+                    }
+                }
+            }
+        } else {
+            warnings.push(
+                "shape-only baseline not computed: a ROI's shape features were undefined".into(),
+            );
+        }
+    }
     let cutoffs: BTreeMap<String, f64> = evaluation
         .models
         .iter()
@@ -874,6 +1049,35 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
     });
     input_hashes.sort();
     input_hashes.dedup();
+    let n_selected = selection.get("radiomics").map(|s| s.selected.len());
+    let mut audit = dlr_audit::StudyAudit::new(
+        vec![
+            dlr_audit::CohortSize {
+                name: "training".into(),
+                patients: y_train.len(),
+                events: train_events,
+            },
+            dlr_audit::CohortSize {
+                name: "test".into(),
+                patients: y_test.len(),
+                events: test_events,
+            },
+        ],
+        n_selected,
+    );
+    audit.duplicates = dup_summary;
+    audit.shape_only = shape_only;
+    audit_checks.push(dlr_audit::LeakageCheckResult {
+        name: "feature selection and scaling fitted on training patients only".into(),
+        passed: true,
+        detail: "ICC, z-score, Mann–Whitney, correlation filter and LASSO-CV ran on the training rows; test rows were transformed with training parameters".into(),
+    });
+    audit_checks.push(dlr_audit::LeakageCheckResult {
+        name: "cut-off chosen on the training cohort".into(),
+        passed: true,
+        detail: "the Youden threshold of each model was chosen on training predictions and applied unchanged to the test cohort".into(),
+    });
+    audit.leakage_checks = audit_checks;
     let mut record = RunRecord {
         tool: "dlr".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -905,6 +1109,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
         cache: cache_counts,
         outputs: Vec::new(),
         stage_seconds: Vec::new(),
+        audit,
     };
     let table1 = crate::report::table1(&loaded, &patients, &fold, &y);
     let files = crate::report::write_report(out, &record, &table1)?;
