@@ -51,12 +51,10 @@ pub fn extract(image: &Image, mask: &Mask, settings: &Settings) -> Result<Vec<Fe
     }
     let empty_template;
     let (roi, origin) = match preprocess::crop(image, mask, settings.round_intensities)? {
-        Some(r) => (
-            r,
-            preprocess::bounding_box(mask)
-                .map(|b| b.0)
-                .unwrap_or([0; 3]),
-        ),
+        Some(r) => {
+            let o = r.origin;
+            (r, o)
+        }
         None => {
             // Compute on a one-voxel ROI with an empty mask so that every feature name appears.
             empty_template = preprocess::Roi {
@@ -65,6 +63,7 @@ pub fn extract(image: &Image, mask: &Mask, settings: &Settings) -> Result<Vec<Fe
                 values: vec![0.0],
                 morph: vec![false],
                 imask: vec![false],
+                origin: [0; 3],
             };
             (empty_template, [0; 3])
         }

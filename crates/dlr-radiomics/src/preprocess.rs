@@ -19,6 +19,8 @@ pub struct Roi {
     pub morph: Vec<bool>,
     /// Intensity mask (after re-segmentation; NaN voxels excluded).
     pub imask: Vec<bool>,
+    /// Corner of the bounding box in the image (voxel indices).
+    pub origin: [usize; 3],
 }
 
 impl Roi {
@@ -69,6 +71,7 @@ pub fn crop(image: &Image, mask: &Mask, round: bool) -> Result<Option<Roi>> {
         values,
         morph,
         imask,
+        origin: lo,
     }))
 }
 
