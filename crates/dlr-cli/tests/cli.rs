@@ -1,0 +1,149 @@
+//! Tests of the `dlr` binary itself: exit codes, output shapes and messages of the subcommands.
+
+use std::process::Command;
+
+fn dlr() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_dlr"))
+}
+
+#[test]
+fn simulate_then_validate_is_clean_and_a_broken_copy_is_not() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("c");
+    let s = dlr()
+        .args(["simulate", "--patients", "12", "--seed", "3", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
+    let v = dlr()
+        .args(["validate", "--manifest"])
+        .arg(out.join("manifest.csv"))
+        .arg("--clinical")
+        .arg(out.join("clinical.csv"))
+        .args(["--outcome", "recurrence_1y"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&v.stdout);
+    assert_eq!(v.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("12 patients") && text.contains("0 errors"),
+        "{text}"
+    );
+    // Remove one image: exactly that problem is reported, exit code 1.
+    std::fs::remove_file(out.join("images/P003_AP.png")).unwrap();
+    let v = dlr()
+        .args(["validate", "--manifest"])
+        .arg(out.join("manifest.csv"))
+        .arg("--clinical")
+        .arg(out.join("clinical.csv"))
+        .args(["--outcome", "recurrence_1y", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(v.status.code(), Some(1));
+    let j: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    let problems = j["problems"].as_array().unwrap();
+    assert!(!problems.is_empty());
+    assert!(
+        problems.iter().all(|p| p["patient"] == "P003"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn extract_one_roi_prints_the_mazda_set() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("c");
+    assert!(dlr()
+        .args(["simulate", "--patients", "2", "--seed", "1", "--out"])
+        .arg(&out)
+        .status()
+        .unwrap()
+        .success());
+    let e = dlr()
+        .args(["extract", "--preset", "mazda", "--image"])
+        .arg(out.join("images/P001_US.png"))
+        .arg("--mask")
+        .arg(out.join("masks/P001_US_r1.png"))
+        .output()
+        .unwrap();
+    assert!(e.status.success(), "{}", String::from_utf8_lossy(&e.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&e.stdout).unwrap();
+    let m = j.as_object().unwrap();
+    assert_eq!(
+        m.len(),
+        dlr_mazda::feature_names(&dlr_mazda::MazdaSettings::default()).len()
+    );
+    for name in [
+        "Mean",
+        "Perc.50%",
+        "S(1,0)Correlat",
+        "GrSkewness",
+        "Teta2",
+        "135dr_GLevNonU",
+    ] {
+        assert!(m.contains_key(name), "{name} missing");
+    }
+    let bad = dlr()
+        .args(["extract", "--preset", "nope", "--image", "a", "--mask", "b"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown preset"));
+}
+
+#[test]
+fn busi_development_set_validates_clean() {
+    let Some(shared) = dlr_testutil::shared_dir() else {
+        dlr_testutil::skip(
+            "busi_development_set_validates_clean",
+            "../shared/data/busi",
+        );
+        return;
+    };
+    let v = dlr()
+        .args(["validate", "--layout", "busi", "--manifest"])
+        .arg(shared.join("data/busi/manifest.csv"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&v.stdout);
+    assert_eq!(v.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("455 patients") && text.contains("outcome 145/310"),
+        "{text}"
+    );
+}
+
+#[test]
+fn evaluate_prints_the_documented_json() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("p.csv");
+    std::fs::write(
+        &p,
+        "id,cohort,label,a,b\n1,train,1,0.9,0.6\n2,train,0,0.2,0.4\n3,train,1,0.7,0.3\n4,train,0,0.4,0.5\n5,train,1,0.8,0.7\n6,train,0,0.1,0.2\n7,test,1,0.6,0.8\n8,test,0,0.3,0.1\n9,test,1,0.75,0.45\n10,test,0,0.35,0.5\n",
+    )
+    .unwrap();
+    let e = dlr()
+        .args(["evaluate", "--predictions"])
+        .arg(&p)
+        .args([
+            "--label", "label", "--score", "a", "--score", "b", "--cohort", "cohort", "--train",
+            "train",
+        ])
+        .output()
+        .unwrap();
+    assert!(e.status.success(), "{}", String::from_utf8_lossy(&e.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&e.stdout).unwrap();
+    let s = j["scores"].as_array().unwrap();
+    // Score a separates the training cohort perfectly: AUC 1.
+    let a_train = s
+        .iter()
+        .find(|x| x["score"] == "a" && x["cohort"] == "train")
+        .unwrap();
+    assert_eq!(a_train["auc"].as_f64().unwrap(), 1.0);
+    assert!(a_train["youden"]["threshold"].is_number());
+    assert_eq!(
+        j["comparisons"].as_array().map(|c| !c.is_empty()),
+        Some(true)
+    );
+}
