@@ -36,7 +36,7 @@ pub struct ClinicalEncoder {
     pub covariates: Vec<EncodedCovariate>,
 }
 
-fn cell<'a>(row: Option<&'a ClinicalRow>, index: usize) -> Option<&'a ClinicalValue> {
+fn cell(row: Option<&ClinicalRow>, index: usize) -> Option<&ClinicalValue> {
     row.and_then(|r| r.values.get(index))
 }
 

@@ -444,7 +444,7 @@ mod tests {
     fn cached_features_round_trip_bit_exactly() {
         let d = tempfile::tempdir().unwrap();
         let c = StageCache::new(d.path());
-        let v = vec![
+        let v = [
             FeatureValue::new("a", 115.66051696921863),
             FeatureValue::undefined("b", "one grey level"),
             FeatureValue::new("c", f64::INFINITY).with_code("ABCD"),

@@ -624,7 +624,6 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
     }
     let dup_opts = dlr_audit::DuplicateOptions {
         near_threshold: cfg.split.duplicate_threshold,
-        ..Default::default()
     };
     let duplicates = dlr_audit::find_duplicates(&items, &dup_opts).ok();
     let mut grouped = false;
@@ -760,10 +759,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
                 let a = table_matrix(&table, &both, &cols)?;
                 let b = table_matrix(&t2, &both, &cols)?;
                 let r = crate::models::icc_filter(cfg, &a, &b)?;
-                cols = cols
-                    .into_iter()
-                    .filter(|&j| r.kept.contains(&table.columns[j]))
-                    .collect();
+                cols.retain(|&j| r.kept.contains(&table.columns[j]));
                 rec.icc = Some((&r).into());
             } else {
                 warnings.push(format!(

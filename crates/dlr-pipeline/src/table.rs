@@ -132,8 +132,8 @@ pub fn assemble(
         {
             for f in &first.features {
                 let key = (phase.clone(), f.name.clone());
-                if !col_index.contains_key(&key) {
-                    col_index.insert(key, columns.len());
+                if let std::collections::btree_map::Entry::Vacant(e) = col_index.entry(key) {
+                    e.insert(columns.len());
                     columns.push(format!("{phase}_{}", f.name));
                 }
             }
