@@ -153,6 +153,7 @@ pub fn validate(
     clinical: Option<&Path>,
     outcome: &str,
     min_roi: usize,
+    near_duplicates: Option<f64>,
     columns: &ColumnArgs,
     format: Format,
 ) -> Result<ExitCode> {
@@ -194,11 +195,59 @@ pub fn validate(
             println!("{}", report.summary());
         }
     }
+    if let Some(threshold) = near_duplicates {
+        near_duplicate_notes(&input, threshold)?;
+    }
     Ok(if report.is_clean() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Lists near-duplicate images of a manifest (one image per distinct file) on stderr.
+fn near_duplicate_notes(input: &StudyInput, threshold: f64) -> Result<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut items = Vec::new();
+    for e in &input.manifest.entries {
+        if !seen.insert(e.image.clone()) {
+            continue;
+        }
+        let Ok(img) = dlr_image::read_image(&e.image) else {
+            continue;
+        };
+        let label = e.label.clone().or_else(|| {
+            input
+                .clinical
+                .as_ref()
+                .and_then(|c| c.row(&e.patient_id))
+                .and_then(|r| r.outcome())
+                .map(|o| o.to_string())
+        });
+        items.push(dlr_audit::DuplicateItem {
+            id: format!("{}:{}", e.patient_id, e.phase),
+            fingerprint: dlr_audit::fingerprint(&img),
+            label,
+        });
+    }
+    let rep = dlr_audit::find_duplicates(
+        &items,
+        &dlr_audit::DuplicateOptions {
+            near_threshold: threshold,
+        },
+    )?;
+    for f in rep.findings() {
+        eprintln!("note [near_duplicate]: {f}");
+    }
+    eprintln!(
+        "near-duplicate audit: {} images, {} exact and {} near pair(s) at r >= {threshold}, {} with conflicting labels, {} cluster(s); `dlr run` keeps each cluster on one side of the split",
+        items.len(),
+        rep.exact_count(),
+        rep.near_count(),
+        rep.conflicting_count(),
+        rep.clusters.len()
+    );
+    Ok(())
 }
 
 /// `dlr simulate`: writes a simulated CEUS cohort.

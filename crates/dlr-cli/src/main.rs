@@ -65,6 +65,10 @@ enum Command {
         /// Smallest acceptable ROI, in pixels/voxels.
         #[arg(long, default_value_t = 16)]
         min_roi: usize,
+        /// Also list near-duplicate images (16×16 thumbnail correlation ≥ this, e.g. 0.95);
+        /// reported as notes, they do not change the exit code.
+        #[arg(long)]
+        near_duplicates: Option<f64>,
         #[command(flatten)]
         columns: ColumnArgs,
         /// Output format.
@@ -139,6 +143,7 @@ fn main() -> ExitCode {
             clinical,
             outcome,
             min_roi,
+            near_duplicates,
             columns,
             format,
         } => commands::validate(
@@ -146,6 +151,7 @@ fn main() -> ExitCode {
             clinical.as_deref(),
             &outcome,
             min_roi,
+            near_duplicates,
             &columns,
             format,
         ),

@@ -6,6 +6,7 @@ use dlr_pipeline::run::{run, RunOptions};
 use dlr_pipeline::StudyConfig;
 use dlr_study::{simulate, SimulateOptions};
 use std::path::Path;
+use std::process::Command;
 
 fn cohort(dir: &Path, patients: usize, seed: u64, null: bool) -> StudyConfig {
     let c = simulate(&SimulateOptions {
@@ -77,6 +78,7 @@ fn signal_is_found_cached_and_reproduced_by_the_bundle() {
     }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("Table 1") && html.contains("Table 2") && html.contains("<svg"));
+    report_renders_in_chromium(&out.join("report.html"));
 
     // A second run of the same study takes every ROI from the cache and gives the same numbers.
     let rec2 = run(&cfg, &opts).unwrap();
@@ -193,4 +195,47 @@ fn predict_refuses_a_manifest_without_the_trained_phases() {
     .unwrap_err()
     .to_string();
     assert!(err.contains("hash"), "{err}");
+}
+
+/// Opens the report in headless Chromium (Debian's `chromium`) and checks the rendered DOM has
+/// the tables and figures; reports a loud skip when Chromium is not installed.
+fn report_renders_in_chromium(report: &Path) {
+    let Some(bin) = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find(|b| {
+            Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+    else {
+        eprintln!("SKIPPED: report_renders_in_chromium: needs chromium (apt-get install chromium), which is missing");
+        return;
+    };
+    let url = format!("file://{}", report.canonicalize().unwrap().display());
+    let out = Command::new(bin)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--dump-dom",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        dom.contains("Table 1") && dom.contains("Table 2"),
+        "tables missing from the rendered DOM"
+    );
+    assert!(
+        dom.matches("<svg").count() >= 3,
+        "figures missing from the rendered DOM"
+    );
+    assert!(dom.contains("ROC curves, test cohort"));
 }
