@@ -14,157 +14,133 @@ fn rerr(e: dlr_report::ReportError) -> PipelineError {
     PipelineError::Data(format!("report: {e}"))
 }
 
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    // R type 7.
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let h = (sorted.len() - 1) as f64 * q;
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
-fn chisq_p(table: &[Vec<f64>]) -> Option<f64> {
-    let r = table.len();
-    let c = table.first()?.len();
-    let total: f64 = table.iter().flatten().sum();
-    if r < 2 || c < 2 || total == 0.0 {
-        return None;
-    }
-    let rows: Vec<f64> = table.iter().map(|v| v.iter().sum()).collect();
-    let cols: Vec<f64> = (0..c).map(|j| table.iter().map(|v| v[j]).sum()).collect();
-    if rows.iter().chain(&cols).any(|&v| v == 0.0) {
-        return None;
-    }
-    let mut x2 = 0.0;
-    for i in 0..r {
-        for j in 0..c {
-            let e = rows[i] * cols[j] / total;
-            x2 += (table[i][j] - e).powi(2) / e;
-        }
-    }
-    Some(dlr_stats::dist::chisq_sf(x2, ((r - 1) * (c - 1)) as f64))
-}
-
-/// Table 1: characteristics of the training and test cohorts with p-values (continuous:
-/// median [IQR], Mann–Whitney U; categorical: n (%), Pearson chi-square without continuity
-/// correction).
+/// Table 1: characteristics of the training and test cohorts with p-values, computed by
+/// `dlr_stats::table1` (R conventions: mean ± SD with Welch's t test; n (%) with Pearson
+/// chi-square, or Fisher's exact test when an expected count is below 5).
 pub fn table1(
     loaded: &LoadedStudy,
     patients: &[&dlr_study::StudyPatient],
     fold: &dlr_learn::Fold,
     y: &[bool],
 ) -> Table {
+    let order: Vec<usize> = fold.train.iter().chain(&fold.test).copied().collect();
+    let groups: Vec<String> = fold
+        .train
+        .iter()
+        .map(|_| "Training".to_string())
+        .chain(fold.test.iter().map(|_| "Test".to_string()))
+        .collect();
+    let mut vars = vec![dlr_stats::Table1Variable {
+        name: "Outcome".into(),
+        values: dlr_stats::VariableValues::Categorical(
+            order.iter().map(|&i| u8::from(y[i]).to_string()).collect(),
+        ),
+    }];
+    if let Some(ct) = &loaded.clinical {
+        for (ci, cov) in ct.covariates.iter().enumerate() {
+            let cell = |i: usize| {
+                patients[i]
+                    .clinical
+                    .as_ref()
+                    .and_then(|r| r.values.get(ci).cloned())
+            };
+            let values = match cov.kind {
+                ColumnType::Numeric => dlr_stats::VariableValues::Numeric(
+                    order
+                        .iter()
+                        .map(|&i| match cell(i) {
+                            Some(ClinicalValue::Number(v)) => v,
+                            _ => f64::NAN,
+                        })
+                        .collect(),
+                ),
+                ColumnType::Categorical => dlr_stats::VariableValues::Categorical(
+                    order
+                        .iter()
+                        .map(|&i| match cell(i) {
+                            Some(ClinicalValue::Category(s)) => s,
+                            Some(ClinicalValue::Number(v)) => format!("{v}"),
+                            _ => String::new(),
+                        })
+                        .collect(),
+                ),
+            };
+            // A numeric 0/1 column is an indicator: summarise it as counts, not mean ± SD.
+            let values = match values {
+                dlr_stats::VariableValues::Numeric(v)
+                    if v.iter().all(|x| x.is_nan() || *x == 0.0 || *x == 1.0) =>
+                {
+                    dlr_stats::VariableValues::Categorical(
+                        v.iter()
+                            .map(|x| {
+                                if x.is_nan() {
+                                    String::new()
+                                } else {
+                                    format!("{x}")
+                                }
+                            })
+                            .collect(),
+                    )
+                }
+                other => other,
+            };
+            vars.push(dlr_stats::Table1Variable {
+                name: cov.name.clone(),
+                values,
+            });
+        }
+    }
+    let group_order = vec!["Training".to_string(), "Test".to_string()];
     let cohorts = vec![
         format!("Training (n = {})", fold.train.len()),
         format!("Test (n = {})", fold.test.len()),
     ];
-    let mut rows = Vec::new();
-    // Outcome.
-    let ev = |idx: &[usize]| idx.iter().filter(|&&i| y[i]).count();
-    let (a, b) = (ev(&fold.train), ev(&fold.test));
-    let p = chisq_p(&[
-        vec![a as f64, (fold.train.len() - a) as f64],
-        vec![b as f64, (fold.test.len() - b) as f64],
-    ]);
-    rows.push(BaselineRow {
-        variable: "Outcome = 1, n (%)".into(),
-        values: vec![
-            dlr_report::fmt_count_pct(a, fold.train.len()),
-            dlr_report::fmt_count_pct(b, fold.test.len()),
-        ],
-        p_value: p,
-    });
-    if let Some(ct) = &loaded.clinical {
-        for (ci, cov) in ct.covariates.iter().enumerate() {
-            let vals = |idx: &[usize]| -> Vec<Option<ClinicalValue>> {
-                idx.iter()
-                    .map(|&i| {
-                        patients[i]
-                            .clinical
-                            .as_ref()
-                            .and_then(|r| r.values.get(ci).cloned())
-                    })
-                    .collect()
-            };
-            let (tr, te) = (vals(&fold.train), vals(&fold.test));
-            match cov.kind {
-                ColumnType::Numeric => {
-                    let nums = |v: &[Option<ClinicalValue>]| -> Vec<f64> {
-                        let mut x: Vec<f64> = v
-                            .iter()
-                            .filter_map(|c| match c {
-                                Some(ClinicalValue::Number(n)) if n.is_finite() => Some(*n),
-                                _ => None,
-                            })
-                            .collect();
-                        x.sort_by(f64::total_cmp);
-                        x
-                    };
-                    let (x1, x2) = (nums(&tr), nums(&te));
-                    let fmt = |x: &[f64]| {
-                        dlr_report::fmt_median_iqr(
-                            quantile(x, 0.5),
-                            quantile(x, 0.25),
-                            quantile(x, 0.75),
-                            1,
-                        )
-                    };
-                    let p = dlr_stats::mann_whitney_u(
-                        &x1,
-                        &x2,
-                        &dlr_stats::MannWhitneyOptions::default(),
-                    )
-                    .ok()
-                    .map(|m| m.p);
-                    rows.push(BaselineRow {
-                        variable: format!("{}, median [IQR]", cov.name),
-                        values: vec![fmt(&x1), fmt(&x2)],
-                        p_value: p,
-                    });
-                }
-                ColumnType::Categorical => {
-                    let mut levels = cov.levels.clone();
-                    levels.sort();
-                    let count = |v: &[Option<ClinicalValue>], l: &str| {
-                        v.iter()
-                            .filter(|c| match c {
-                                Some(ClinicalValue::Category(s)) => s == l,
-                                Some(ClinicalValue::Number(n)) => format!("{n}") == l,
-                                _ => false,
-                            })
-                            .count()
-                    };
-                    let tab: Vec<Vec<f64>> = [&tr, &te]
-                        .iter()
-                        .map(|v| levels.iter().map(|l| count(v, l) as f64).collect())
-                        .collect();
-                    let p = chisq_p(&tab);
-                    for (k, l) in levels.iter().enumerate() {
-                        rows.push(BaselineRow {
-                            variable: format!("{} = {l}, n (%)", cov.name),
-                            values: vec![
-                                dlr_report::fmt_count_pct(count(&tr, l), tr.len()),
-                                dlr_report::fmt_count_pct(count(&te, l), te.len()),
-                            ],
-                            p_value: if k == 0 { p } else { None },
-                        });
-                    }
-                }
-            }
+    let t = match dlr_stats::table1(
+        &vars,
+        &groups,
+        Some(&group_order),
+        &dlr_stats::Table1Options::default(),
+    ) {
+        Ok(t) => t,
+        Err(e) => {
+            let mut t = dlr_report::baseline_table(
+                "Table 1. Characteristics of the training and test cohorts",
+                &cohorts,
+                &[],
+            );
+            t.notes.push(format!("Table 1 could not be computed: {e}"));
+            return t;
         }
-    }
-    let mut t = dlr_report::baseline_table(
+    };
+    let mut tests = std::collections::BTreeSet::new();
+    let rows: Vec<BaselineRow> = t
+        .rows
+        .iter()
+        .map(|r| {
+            if let Some(test) = &r.test {
+                tests.insert(test.clone());
+            }
+            BaselineRow {
+                variable: match &r.level {
+                    Some(l) => format!("  {} = {l}, n (%)", r.variable),
+                    None if r.missing > 0 => format!("{} ({} missing)", r.variable, r.missing),
+                    None => r.variable.clone(),
+                },
+                values: r.cells.clone(),
+                p_value: r.p,
+            }
+        })
+        .collect();
+    let mut out = dlr_report::baseline_table(
         "Table 1. Characteristics of the training and test cohorts",
         &cohorts,
         &rows,
     );
-    t.notes.push(
-        "Continuous: median [IQR], Mann–Whitney U test; categorical: n (%), Pearson chi-square test (first row of each variable)."
-            .into(),
-    );
-    t
+    out.notes.push(format!(
+        "Continuous: mean ± SD; categorical: n (%). Tests: {}.",
+        tests.into_iter().collect::<Vec<_>>().join(", ")
+    ));
+    out
 }
 
 fn est(p: &dlr_stats::Proportion) -> Estimate {
