@@ -104,7 +104,7 @@ pub fn table1(
         Ok(t) => t,
         Err(e) => {
             let mut t = dlr_report::baseline_table(
-                "Table 1. Characteristics of the training and test cohorts",
+                "Characteristics of the training and test cohorts",
                 &cohorts,
                 &[],
             );
@@ -132,7 +132,7 @@ pub fn table1(
         })
         .collect();
     let mut out = dlr_report::baseline_table(
-        "Table 1. Characteristics of the training and test cohorts",
+        "Characteristics of the training and test cohorts",
         &cohorts,
         &rows,
     );
@@ -187,7 +187,7 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
         }
     }
     let mut table2 = dlr_report::performance_table(
-        "Table 2. Discrimination of the models in the training and test cohorts",
+        "Discrimination of the models in the training and test cohorts",
         &perf,
     );
     table2.notes.push(format!(
@@ -207,9 +207,13 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
             p_value: c.p,
         })
         .collect();
-    let table3 =
-        dlr_report::delong_table("Table 3. Paired DeLong comparisons of AUCs", &delong_rows);
-    for (name, t) in [("table1", table1), ("table2", &table2), ("delong", &table3)] {
+    let table3 = dlr_report::delong_table("Paired DeLong comparisons of AUCs", &delong_rows);
+    for (k, (name, t)) in [("table1", table1), ("table2", &table2), ("delong", &table3)]
+        .into_iter()
+        .enumerate()
+    {
+        let mut t = t.clone();
+        t.caption = format!("Table {}. {}", k + 1, t.caption);
         for (ext, text) in [("csv", t.to_csv()), ("md", t.to_markdown())] {
             let p = out.join(format!("{name}.{ext}"));
             crate::store::write_atomic(&p, text.as_bytes())?;
@@ -237,6 +241,9 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
         ],
         selected_features: n_sel,
         duplicate_findings: record.audit.duplicates.as_ref().map(|d| {
+            if d.exact_pairs + d.near_pairs == 0 {
+                return Vec::new();
+            }
             let mut v = vec![format!(
                 "{} images compared: {} exact and {} near-duplicate pair(s) (thumbnail correlation ≥ {}), {} with conflicting outcomes, {} straddling the split",
                 d.n_images,
