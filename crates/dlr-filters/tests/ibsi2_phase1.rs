@@ -2,8 +2,6 @@
 //! maps in `../shared/data/ibsi2/phase1_response_maps`. Acceptance (the README's rule): every
 //! voxel within 1% of the reference map's value range.
 
-mod common;
-
 use dlr_filters::*;
 use dlr_image::Image;
 
@@ -12,7 +10,7 @@ fn phantom(name: &str) -> Option<Image> {
     let p = dir.join(format!(
         "data/ibsi2/ibsi_2_digital_phantom/nifti/{name}/image/{name}.nii.gz"
     ));
-    let n = common::read_nifti(&p);
+    let n = dlr_testutil::read_volume(&p);
     let img = Image::new(n.data.iter().map(|v| *v as f32).collect(), n.dims).ok()?;
     Some(img.with_spacing(n.spacing))
 }
@@ -20,7 +18,7 @@ fn phantom(name: &str) -> Option<Image> {
 fn reference(file: &str) -> Option<Vec<f64>> {
     let dir = dlr_testutil::shared_dir()?;
     let p = dir.join("data/ibsi2/phase1_response_maps").join(file);
-    p.exists().then(|| common::read_nifti(&p).data)
+    p.exists().then(|| dlr_testutil::read_volume(&p).data)
 }
 
 /// Largest |ours − reference| as a fraction of the reference range.

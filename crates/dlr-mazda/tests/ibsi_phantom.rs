@@ -2,8 +2,6 @@
 //! "Mapping to MaZda") against the IBSI-1 digital phantom consensus values (2D, averaged and
 //! merged), with log2 entropies and 1-based grey levels (the phantom's levels are already 1–6).
 
-mod common;
-
 use dlr_mazda::{cooccurrence_counts, haralick_features, HaralickOptions, LogBase};
 use std::collections::HashMap;
 
@@ -32,9 +30,9 @@ fn haralick_features_match_ibsi_digital_phantom() {
     );
     let ref_path =
         dlr_testutil::require_shared!("data/ibsi/reference_values/mirp/ibsi_1_dig_phantom.csv");
-    let img = common::read_nifti(&img_path);
-    let mask = common::read_nifti(&mask_path);
-    let reference = common::read_ibsi_reference(&ref_path);
+    let img = dlr_testutil::read_volume(&img_path);
+    let mask = dlr_testutil::read_volume(&mask_path);
+    let reference = dlr_testutil::read_ibsi_reference(&ref_path);
     let [w, h, nz] = img.dims;
     assert_eq!(img.dims, [5, 4, 4]);
     let ng = 6;
@@ -76,7 +74,7 @@ fn haralick_features_match_ibsi_digital_phantom() {
             let tag = format!("{stem}{suffix}");
             let (want, tol) = reference[&tag];
             // values are printed to 3 significant digits with tolerance 0
-            let allowed = tol.max(common::three_sig_half_unit(want)) * 1.0001;
+            let allowed = tol.max(dlr_testutil::three_sig_half_unit(want)) * 1.0001;
             assert!(
                 (value - want).abs() <= allowed,
                 "{tag}: ours {value}, IBSI {want} ± {allowed}"

@@ -54,3 +54,53 @@ macro_rules! require_shared {
         }
     }};
 }
+
+/// Voxels (x fastest, as `f64`), dimensions and spacing of a reference volume.
+pub struct Volume {
+    /// `[nx, ny, nz]`.
+    pub dims: [usize; 3],
+    /// Voxel spacing.
+    pub spacing: [f64; 3],
+    /// Voxel values.
+    pub data: Vec<f64>,
+}
+
+/// Reads a reference volume (NIfTI, NRRD, ...) with `dlr_image::read_image`; panics with the
+/// file name on failure (tests only).
+pub fn read_volume(path: &std::path::Path) -> Volume {
+    let img = dlr_image::read_image(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Volume {
+        dims: img.dims(),
+        spacing: img.spacing,
+        data: img.data().iter().map(|&v| f64::from(v)).collect(),
+    }
+}
+
+/// `tag → (reference value, tolerance)` from a mirp IBSI reference table (`;`-separated).
+pub fn read_ibsi_reference(
+    path: &std::path::Path,
+) -> std::collections::HashMap<String, (f64, f64)> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(';').collect();
+            if f.len() < 3 {
+                return None;
+            }
+            let v = f[0].trim().parse().ok()?;
+            let t = f[1].trim().parse().ok()?;
+            Some((f[2].trim().to_string(), (v, t)))
+        })
+        .collect()
+}
+
+/// Half a unit in the last of 3 significant digits of `v` (the rounding of IBSI reference
+/// values whose tolerance is 0).
+pub fn three_sig_half_unit(v: f64) -> f64 {
+    if v == 0.0 {
+        return 5e-4;
+    }
+    let e = v.abs().log10().floor();
+    0.5 * 10f64.powf(e - 2.0)
+}
