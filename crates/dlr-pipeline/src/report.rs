@@ -274,7 +274,24 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
             let (covered, total, missing) = record.audit.tripod_coverage();
             Some(dlr_report::TripodCoverage { covered, total, missing })
         },
-        extra: Vec::new(),
+        extra: record
+            .mask_only_deep
+            .iter()
+            .map(|m| dlr_report::AuditCheck {
+                name: "Mask-only deep baseline".into(),
+                status: if m.warning.is_some() {
+                    dlr_report::AuditStatus::Warn
+                } else {
+                    dlr_report::AuditStatus::Pass
+                },
+                detail: format!(
+                    "test: deep model AUC {:.3} vs the same pipeline on the binary {} mask alone {} ",
+                    m.deep_model_auc,
+                    m.phase,
+                    dlr_report::fmt_ci(m.mask_only_auc, m.lower, m.upper)
+                ),
+            })
+            .collect(),
     };
     b = b.audit(audit);
     for w in &record.warnings {

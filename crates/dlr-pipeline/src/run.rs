@@ -164,6 +164,62 @@ pub struct RunRecord {
     pub stage_seconds: Vec<(String, f64)>,
     /// The study audit: duplicates, shape-only baseline, leakage checks, TRIPOD+AI items.
     pub audit: dlr_audit::StudyAudit,
+    /// The deep pipeline refitted on features of the binary mask alone (annotation-style check).
+    pub mask_only_deep: Option<MaskOnlyBaseline>,
+}
+
+/// Test AUC of the deep model when the backbone sees only the binary ROI mask.
+#[derive(Debug, Clone, Serialize)]
+pub struct MaskOnlyBaseline {
+    /// Test AUC of the study's deep model.
+    pub deep_model_auc: f64,
+    /// Test AUC of the same pipeline on mask-only crops.
+    pub mask_only_auc: f64,
+    /// DeLong 95% CI lower bound.
+    pub lower: f64,
+    /// DeLong 95% CI upper bound.
+    pub upper: f64,
+    /// Phase whose masks were used.
+    pub phase: String,
+    /// Plain-language warning when the mask alone comes within the margin.
+    pub warning: Option<String>,
+}
+
+/// Pooled backbone features of each patient's binary ROI mask (0/255 image) in `phase`.
+fn mask_only_features(
+    backbone: &dyn dlr_deep::Backbone,
+    crop: &dlr_deep::CropOptions,
+    jobs: &[RoiJob],
+    phase: &str,
+) -> BTreeMap<String, Vec<f32>> {
+    let mut inputs: Vec<(String, Vec<f32>)> = Vec::new();
+    for j in jobs.iter().filter(|j| j.key.phase == phase) {
+        let Ok((_, mask)) = crate::extract::load_roi(&j.image, &j.masks) else {
+            continue;
+        };
+        let Ok(img) = dlr_image::Image::new(
+            mask.data()
+                .iter()
+                .map(|&v| if v != 0 { 255.0 } else { 0.0 })
+                .collect(),
+            mask.dims(),
+        ) else {
+            continue;
+        };
+        if let Ok(t) = dlr_deep::roi_crop(&img, Some(&mask), crop) {
+            inputs.push((j.key.patient.clone(), t));
+        }
+    }
+    let mut out = BTreeMap::new();
+    for chunk in inputs.chunks(8) {
+        let batch: Vec<f32> = chunk.iter().flat_map(|(_, t)| t.iter().copied()).collect();
+        if let Ok(f) = backbone.features(&batch, chunk.len()) {
+            for ((id, _), v) in chunk.iter().zip(f) {
+                out.insert(id.clone(), v);
+            }
+        }
+    }
+    out
 }
 
 /// The inputs of one study, read and validated.
@@ -529,6 +585,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
     // 3. Deep features (primary reader).
     let want_deep = cfg.deep.enabled && (cfg.models.deep || cfg.models.combined);
     let mut deep_rois: Vec<RoiFeatures> = Vec::new();
+    let mut mask_feats: BTreeMap<String, Vec<f32>> = BTreeMap::new();
     let mut deep_choice = None;
     if want_deep {
         let choice = crate::deep::choose_backbone(
@@ -564,6 +621,9 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
                 });
             }
             deep_rois = done;
+            if cfg.evaluation.shape_baseline {
+                mask_feats = mask_only_features(backbone.as_ref(), &crop, &jobs, &phases[0]);
+            }
         } else if let BackboneChoice::Skip { reason } = &choice {
             warnings.push(format!("deep features skipped: {reason}"));
         }
@@ -632,10 +692,11 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
             warnings.push(format!(
                 "{} near-duplicate image pair(s) carry different outcomes: check the labels ({})",
                 rep.conflicting_count(),
-                rep.findings()
-                    .into_iter()
-                    .filter(|f| f.contains("conflict"))
+                rep.pairs
+                    .iter()
+                    .filter(|p| p.conflicting)
                     .take(5)
+                    .map(|p| format!("{} / {} (r = {:.3})", p.a, p.b, p.similarity))
                     .collect::<Vec<_>>()
                     .join("; ")
             ));
@@ -968,6 +1029,70 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
             );
         }
     }
+    // Mask-only deep baseline: the backbone sees only the binary ROI (first phase).
+    let mut mask_only = None;
+    if !mask_feats.is_empty() && ids.iter().all(|id| mask_feats.contains_key(id)) {
+        let deep_auc = evaluation
+            .models
+            .iter()
+            .find(|m| m.model == "deep")
+            .and_then(|m| m.test.auc.map(|a| a.auc));
+        let dim = mask_feats.values().next().map_or(0, Vec::len);
+        let names: Vec<String> = (0..dim).map(|k| format!("mask{k:04}")).collect();
+        let mk = |idx: &[usize]| {
+            dlr_learn::Matrix::new(
+                idx.iter()
+                    .flat_map(|&i| mask_feats[&ids[i]].iter().map(|&v| f64::from(v)))
+                    .collect(),
+                idx.len(),
+                dim,
+                names.clone(),
+            )
+        };
+        if let (Some(deep_auc), Ok(a), Ok(b)) = (deep_auc, mk(&fold.train), mk(&fold.test)) {
+            let mut mcfg = cfg.clone();
+            mcfg.models = crate::config::ModelsSection {
+                radiomics: false,
+                deep: true,
+                clinical: false,
+                combined: false,
+                ..cfg.models.clone()
+            };
+            let fit = crate::models::fit_models(
+                &mcfg,
+                &Inputs {
+                    deep: Some(a),
+                    ..Default::default()
+                },
+                &y_train,
+            )?;
+            let p = fit.predict(
+                &mcfg,
+                &Inputs {
+                    deep: Some(b),
+                    ..Default::default()
+                },
+            )?;
+            if let Some(pt) = p.get("deep") {
+                if let Ok(ci) = dlr_stats::auc_delong(pt, &y_test, 0.95) {
+                    let warning =
+                        dlr_audit::shape_warning(deep_auc, ci.auc, cfg.evaluation.shape_margin)
+                            .map(|w| format!("Deep features of the binary mask alone: {w}"));
+                    if let Some(w) = &warning {
+                        warnings.push(w.clone());
+                    }
+                    mask_only = Some(MaskOnlyBaseline {
+                        deep_model_auc: deep_auc,
+                        mask_only_auc: ci.auc,
+                        lower: ci.lower,
+                        upper: ci.upper,
+                        phase: phases[0].clone(),
+                        warning,
+                    });
+                }
+            }
+        }
+    }
     let cutoffs: BTreeMap<String, f64> = evaluation
         .models
         .iter()
@@ -1106,6 +1231,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
         outputs: Vec::new(),
         stage_seconds: Vec::new(),
         audit,
+        mask_only_deep: mask_only,
     };
     let table1 = crate::report::table1(&loaded, &patients, &fold, &y);
     let files = crate::report::write_report(out, &record, &table1)?;

@@ -239,3 +239,46 @@ fn report_renders_in_chromium(report: &Path) {
     );
     assert!(dom.contains("ROC curves, test cohort"));
 }
+
+/// `examples/busi.toml` on the real BUSI development set: the study completes, finds signal, and
+/// the audit tells the user that the expert masks' shape alone nearly separates the classes.
+#[test]
+fn busi_example_study_runs_and_flags_annotation_shape() {
+    let manifest = dlr_testutil::require_shared!("data/busi/manifest.csv");
+    let _ = manifest;
+    let root = dlr_testutil::repo_root();
+    let mut cfg = StudyConfig::from_file(&root.join("examples/busi.toml")).unwrap();
+    let weights = dlr_pipeline::deep::find_weights(dlr_deep::BackboneKind::EfficientNetLite0);
+    if weights.is_none() {
+        eprintln!(
+            "SKIPPED (deep part): no EfficientNet-Lite0 weights; run tools/deep/fetch_effnet.sh"
+        );
+        cfg.deep.enabled = false;
+        cfg.models.deep = false;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let rec = run(
+        &cfg,
+        &RunOptions {
+            out_dir: d.path().join("run"),
+            progress: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(rec.cohort.included, 455);
+    // Near-duplicate clusters are kept on one side of the split.
+    let dups = rec.audit.duplicates.as_ref().unwrap();
+    assert!(dups.near_pairs >= 20, "{dups:?}");
+    assert_eq!(dups.straddling_pairs, Some(0));
+    let rad = test_auc(&rec, "radiomics");
+    assert!(rad.auc > 0.7, "radiomics {rad:?}");
+    let shape = rec.audit.shape_only.as_ref().unwrap();
+    assert!(shape.baseline.auc > 0.95, "shape-only {:?}", shape.baseline);
+    assert!(shape.warning.is_some());
+    if weights.is_some() {
+        let deep = test_auc(&rec, "deep");
+        assert!(deep.auc > 0.8, "deep {deep:?}");
+        let m = rec.mask_only_deep.as_ref().unwrap();
+        assert!(m.mask_only_auc > 0.95 && m.warning.is_some(), "{m:?}");
+    }
+}
