@@ -266,9 +266,14 @@ pub fn shape_warning(model_auc: f64, shape_only_auc: f64, margin: f64) -> Option
     {
         return None;
     }
+    let relation = if shape_only_auc >= model_auc {
+        format!("at least as high as the full model's {model_auc:.3}")
+    } else {
+        format!("within {margin:.2} of the full model's {model_auc:.3}")
+    };
     Some(format!(
         "A model that sees only the outline of the ROI (shape features, no image intensities) \
-         reaches AUC {shape_only_auc:.3}, within {margin:.2} of the full model's {model_auc:.3}. \
+         reaches AUC {shape_only_auc:.3}, {relation}. \
          Much of the signal may come from how the lesions were outlined (annotation style) rather \
          than from the image; check that readers outlined both classes the same way before \
          interpreting the model as tumour biology."
