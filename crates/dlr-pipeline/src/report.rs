@@ -240,22 +240,7 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
             },
         ],
         selected_features: n_sel,
-        duplicate_findings: record.audit.duplicates.as_ref().map(|d| {
-            if d.exact_pairs + d.near_pairs == 0 {
-                return Vec::new();
-            }
-            let mut v = vec![format!(
-                "{} images compared: {} exact and {} near-duplicate pair(s) (thumbnail correlation ≥ {}), {} with conflicting outcomes, {} straddling the split",
-                d.n_images,
-                d.exact_pairs,
-                d.near_pairs,
-                d.near_threshold,
-                d.conflicting_pairs,
-                d.straddling_pairs.map(|n| n.to_string()).unwrap_or_else(|| "n/a".into())
-            )];
-            v.extend(d.findings.iter().take(10).cloned());
-            v
-        }),
+        duplicate_findings: record.audit.duplicates.as_ref().map(|d| d.findings.clone()),
         shape_only_baseline: record.audit.shape_only.as_ref().map(|s| dlr_report::ShapeBaseline {
             cohort: s.cohort.clone(),
             model_auc: s.model_auc,
@@ -275,9 +260,28 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
             Some(dlr_report::TripodCoverage { covered, total, missing })
         },
         extra: record
-            .mask_only_deep
+            .audit
+            .duplicates
             .iter()
-            .map(|m| dlr_report::AuditCheck {
+            .map(|d| dlr_report::AuditCheck {
+                name: "Duplicate audit".into(),
+                status: if d.straddling_pairs.unwrap_or(0) > 0 || d.conflicting_pairs > 0 {
+                    dlr_report::AuditStatus::Warn
+                } else {
+                    dlr_report::AuditStatus::Info
+                },
+                detail: format!(
+                    "{} images compared: {} exact and {} near-duplicate pair(s) (thumbnail correlation ≥ {}) in {} cluster(s), {} with conflicting outcomes, {} straddling the split",
+                    d.n_images,
+                    d.exact_pairs,
+                    d.near_pairs,
+                    d.near_threshold,
+                    d.clusters,
+                    d.conflicting_pairs,
+                    d.straddling_pairs.map(|n| n.to_string()).unwrap_or_else(|| "n/a".into())
+                ),
+            })
+            .chain(record.mask_only_deep.iter().map(|m| dlr_report::AuditCheck {
                 name: "Mask-only deep baseline".into(),
                 status: if m.warning.is_some() {
                     dlr_report::AuditStatus::Warn
@@ -285,12 +289,12 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
                     dlr_report::AuditStatus::Pass
                 },
                 detail: format!(
-                    "test: deep model AUC {:.3} vs the same pipeline on the binary {} mask alone {} ",
+                    "test: deep model AUC {:.3} vs the same pipeline on the binary {} mask alone {}",
                     m.deep_model_auc,
                     m.phase,
                     dlr_report::fmt_ci(m.mask_only_auc, m.lower, m.upper)
                 ),
-            })
+            }))
             .collect(),
     };
     b = b.audit(audit);

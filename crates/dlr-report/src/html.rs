@@ -194,7 +194,16 @@ impl AuditSummary {
                 AuditCheck {
                     name: "Duplicate images or patients".into(),
                     status: AuditStatus::Warn,
-                    detail: format!("{} found: {}", d.len(), d.join("; ")),
+                    detail: if d.len() > 5 {
+                        format!(
+                            "{} found: {}; … and {} more (all in record.json)",
+                            d.len(),
+                            d[..5].join("; "),
+                            d.len() - 5
+                        )
+                    } else {
+                        format!("{} found: {}", d.len(), d.join("; "))
+                    },
                 }
             });
         }
