@@ -65,46 +65,10 @@ pub struct StudySection {
     /// Clinical covariates offered to the clinical model.
     #[serde(default)]
     pub clinical_covariates: Vec<String>,
-    /// Manifest column mapping for manifests not in the default layout.
+    /// Manifest column mapping for manifests not in the default layout (`[study.columns]`:
+    /// id, phase, image, mask, reader, lesion, extra_masks, fixed_phase, label, positive, negative).
     #[serde(default)]
-    pub columns: ColumnMapping,
-}
-
-/// `[study.columns]`: how manifest columns are named.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct ColumnMapping {
-    /// Patient identifier column.
-    pub id: String,
-    /// Phase column; when absent from the manifest, `fixed_phase` names the single phase.
-    pub phase: String,
-    /// Image path column.
-    pub image: String,
-    /// Mask path column.
-    pub mask: String,
-    /// Reader column (optional in the manifest).
-    pub reader: String,
-    /// Lesion column (optional in the manifest).
-    pub lesion: String,
-    /// Column listing extra masks (`;`-separated) unioned with the main one.
-    pub extra_masks: Option<String>,
-    /// Phase name to use when the manifest has no phase column.
-    pub fixed_phase: Option<String>,
-}
-
-impl Default for ColumnMapping {
-    fn default() -> Self {
-        Self {
-            id: "patient_id".into(),
-            phase: "phase".into(),
-            image: "image".into(),
-            mask: "mask".into(),
-            reader: "reader".into(),
-            lesion: "lesion".into(),
-            extra_masks: None,
-            fixed_phase: None,
-        }
-    }
+    pub columns: dlr_study::ManifestColumns,
 }
 
 /// `[split]`: how patients are divided into training and test cohorts.

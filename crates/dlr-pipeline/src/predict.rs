@@ -66,7 +66,6 @@ pub fn predict(
             if cfg.study.clinical.is_some() {
                 // The training outcome came from a clinical table; new patients need none.
                 cfg.study.clinical = None;
-                cfg.study.columns.extra_masks = bundle.config.study.columns.extra_masks.clone();
             }
         }
     }

@@ -236,21 +236,10 @@ pub struct LoadedStudy {
 
 /// Manifest column mapping of a config.
 pub fn manifest_columns(cfg: &StudyConfig) -> dlr_study::ManifestColumns {
-    let c = &cfg.study.columns;
-    let mut m = dlr_study::ManifestColumns {
-        id: c.id.clone(),
-        phase: c.phase.clone(),
-        image: c.image.clone(),
-        mask: c.mask.clone(),
-        reader: c.reader.clone(),
-        lesion: c.lesion.clone(),
-        extra_masks: c.extra_masks.clone(),
-        fixed_phase: c.fixed_phase.clone(),
-        ..Default::default()
-    };
-    if cfg.study.clinical.is_none() {
+    let mut m = cfg.study.columns.clone();
+    if cfg.study.clinical.is_none() && m.label.is_none() {
         m.label = Some(cfg.study.outcome.clone());
-        m.positive = cfg.study.positive.clone();
+        m.positive = m.positive.take().or_else(|| cfg.study.positive.clone());
     }
     m
 }
