@@ -123,18 +123,13 @@ pub(crate) fn morphology(roi: &Roi, out: &mut Vec<Raw>) {
         a / ellipsoid_area(ea, eb, ec),
         why,
     );
-    push(
-        out,
-        "morph_vol_dens_conv_hull",
-        f64::NAN,
-        "convex hull features are not implemented yet",
-    );
-    push(
-        out,
-        "morph_area_dens_conv_hull",
-        f64::NAN,
-        "convex hull features are not implemented yet",
-    );
+    // Convex hull of the mesh vertices (on the half-voxel lattice, `[z, y, x]` like the mesh).
+    let unit = [sp[2] / 2.0, sp[1] / 2.0, sp[0] / 2.0];
+    let (hv, ha) =
+        mesh::hull::lattice_hull_volume_area(&mesh.vertices, unit).unwrap_or((f64::NAN, f64::NAN));
+    let why_hull = "undefined: the mesh vertices have no 3D convex hull (empty or degenerate ROI)";
+    push(out, "morph_vol_dens_conv_hull", v / hv, why_hull);
+    push(out, "morph_area_dens_conv_hull", a / ha, why_hull);
     let xs = roi.intensities();
     let mean = xs.iter().sum::<f64>() / xs.len() as f64;
     push(out, "morph_integ_int", mean * v, why);

@@ -4,6 +4,10 @@
 //! A port of PyRadiomics' `cshape.c` (BSD-3-Clause, © 2017 Harvard Medical School): the mask is
 //! padded by one voxel, vertices sit half-way along cube edges, the volume is the sum of the
 //! signed tetrahedra spanned by the origin and each triangle (IBSI "mesh volume").
+//!
+//! [`hull`] gives the convex hull of the mesh vertices (IBSI convex-hull densities).
+
+pub mod hull;
 
 /// Result of meshing a 3D mask.
 #[derive(Debug, Clone)]

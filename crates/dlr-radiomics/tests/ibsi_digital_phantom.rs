@@ -31,10 +31,7 @@ fn digital_phantom_matches_ibsi_reference() {
     );
     let out = common::compare(&feats, &rows);
     // Rows not matched, each with the reason; everything else must match.
-    let known: &[(&str, &str)] = &[
-        ("morph_vol_dens_conv_hull", "convex hull not implemented"),
-        ("morph_area_dens_conv_hull", "convex hull not implemented"),
-    ];
+    let known: &[(&str, &str)] = &[];
     let mut bad = Vec::new();
     for o in &out {
         let is_known = known.iter().any(|k| k.0 == o.row.tag);
