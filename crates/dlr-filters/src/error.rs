@@ -20,6 +20,9 @@ pub enum FilterError {
     /// The mask has no voxel inside the ROI.
     #[error("the ROI is empty; nothing to crop")]
     EmptyRoi,
+    /// The image is too small for the filter (PyRadiomics would compute no image).
+    #[error("image too small for the filter: {0}")]
+    TooSmall(String),
     /// A parameter is out of range or unsupported.
     #[error("invalid filter parameter: {0}")]
     Invalid(String),

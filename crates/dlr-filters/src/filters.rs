@@ -420,62 +420,24 @@ pub fn wavelet_band(
     to_image(image, out)
 }
 
-/// PyRadiomics-style undecimated wavelet decomposition (PyWavelets `swtn`, periodic boundary,
-/// `start_level = 0`): every non-LL… sub-band of levels 1..=`level` plus the final
-/// approximation, named `wavelet-LLH` … (letters in x, y, z order) with `-level-k` appended
-/// for k > 1, and `wavelet-LLL` (or `wavelet-LL`) for the approximation.
-///
-/// Like PyRadiomics, each level applies the level-1 filters to the previous approximation
-/// (PyRadiomics calls `swtn(level=1)` once per level; it does not upsample the filters), and
-/// odd dimensions are handled by periodic extension instead of PyRadiomics' zero-fill resize.
+/// PyRadiomics' undecimated wavelet decomposition of the whole image (`_swt3` with
+/// `start_level = 0`): every sub-band of levels 1..=`level` named `wavelet-LLH` … (letters in x,
+/// y, z order; `wavelet2-LLH` … from level 2 on, as PyRadiomics 3.1 names them) and the last
+/// approximation `wavelet-LLL` (`wavelet-LL` in 2D; `wavelet<level>-LLL` for level > 1).
+/// Exact PyRadiomics semantics (odd axes padded by one wrapped voxel, periodic, filters not
+/// upsampled); see [`crate::pyradiomics_wavelet`] for the ROI-box version this calls.
 pub fn wavelet_undecimated(
     image: &Image,
     wavelet: Wavelet,
     level: usize,
 ) -> Result<Vec<(String, Image)>> {
-    check_finite(image)?;
-    if level == 0 || level > 8 {
-        return Err(FilterError::Invalid(format!(
-            "wavelet level {level} out of range 1..=8"
-        )));
+    if image.is_empty() {
+        return Err(FilterError::Invalid("the image has no voxels".into()));
     }
-    let n = if image.is_2d() { 2 } else { 3 };
-    let dims = image.dims();
-    let lo = wavelet_taps(wavelet.dec_lo(), 1);
-    let hi = wavelet_taps(&wavelet.dec_hi(), 1);
-    let mut approx = to_f64(image);
-    let mut out = Vec::new();
-    for l in 1..=level {
-        for code in 1..(1usize << n) {
-            let letters: String = (0..n)
-                .map(|a| {
-                    if code >> (n - 1 - a) & 1 == 1 {
-                        'H'
-                    } else {
-                        'L'
-                    }
-                })
-                .collect();
-            let ks: Vec<Taps> = letters
-                .chars()
-                .map(|c| if c == 'L' { lo.clone() } else { hi.clone() })
-                .collect();
-            let resp = pooled(&approx, dims, &ks, n, Pooling::None, BoundaryMode::Periodic);
-            let name = if l == 1 {
-                format!("wavelet-{letters}")
-            } else {
-                format!("wavelet-{letters}-level-{l}")
-            };
-            out.push((name, to_image(image, resp)?));
-        }
-        let ks: Vec<Taps> = (0..n).map(|_| lo.clone()).collect();
-        approx = pooled(&approx, dims, &ks, n, Pooling::None, BoundaryMode::Periodic);
-    }
-    out.push((
-        format!("wavelet-{}", "L".repeat(n)),
-        to_image(image, approx)?,
-    ));
-    Ok(out)
+    crate::pyradiomics::pyradiomics_wavelet(image, crate::VoxelBox::whole(image), wavelet, level, 0)?
+        .into_iter()
+        .map(|r| Ok((r.name, to_image(image, r.values)?)))
+        .collect()
 }
 
 /// Crops image and mask to the ROI bounding box grown by `margin_voxels` on every side

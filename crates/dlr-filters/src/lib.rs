@@ -1,5 +1,8 @@
 //! Image filters for radiomics: LoG, undecimated wavelets, IBSI-2 mean/Laws/Gabor filters.
 //!
+//! [`pyradiomics_log`] and [`pyradiomics_wavelet`] reproduce PyRadiomics 3.1's own filters
+//! (SimpleITK's recursive-Gaussian LoG, `_swt3` wavelets) on an ROI box only.
+//!
 //! Every filter takes an [`Image`](dlr_image::Image) (2D or 3D, f32) and returns a response map
 //! on the same grid, computed in f64 with one of the IBSI 2 [`BoundaryMode`]s. To filter only
 //! around an ROI, crop first with [`crop_with_margin`] using a margin at least the filter's
@@ -19,6 +22,7 @@ mod error;
 mod filters;
 mod gabor;
 mod kernels;
+mod pyradiomics;
 
 pub use boundary::BoundaryMode;
 pub use error::{FilterError, Result};
@@ -28,3 +32,7 @@ pub use filters::{
 };
 pub use gabor::{gabor, GaborOptions};
 pub use kernels::Wavelet;
+pub use pyradiomics::{
+    log_iir_margin, log_name, log_skip_reason, pyradiomics_log, pyradiomics_wavelet, BoxResponse,
+    VoxelBox,
+};

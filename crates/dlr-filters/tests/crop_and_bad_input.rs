@@ -170,7 +170,7 @@ fn undecimated_decomposition_names_and_energy() {
     let out3 = wavelet_undecimated(&textured(16, 16, 8), Wavelet::Haar, 2).unwrap();
     assert_eq!(out3.len(), 7 + 7 + 1);
     assert!(out3.iter().any(|(n, _)| n == "wavelet-LLH"));
-    assert!(out3.iter().any(|(n, _)| n == "wavelet-HHH-level-2"));
+    assert!(out3.iter().any(|(n, _)| n == "wavelet2-HHH"));
 }
 
 /// A cosine grating along x with period λ: the Gabor filter tuned to it (θ = 0, same λ) responds
