@@ -18,7 +18,9 @@
 //! filtered image can be passed in as `wavelet-LLH`). A feature that is undefined for the ROI is
 //! returned with `value = NaN` and a `note` giving the reason; no feature is silently NaN.
 
+pub mod codes;
 mod error;
+mod filtered;
 mod ibsi;
 mod intensity;
 mod interpolate;
@@ -31,7 +33,7 @@ pub mod texture;
 
 pub use error::{RadiomicsError, Result};
 pub use settings::{
-    Aggregation, Discretisation, Family, Interpolation, InterpolationMethod, Naming,
+    Aggregation, Discretisation, Family, ImageType, Interpolation, InterpolationMethod, Naming,
     PyRadiomicsOptions, Resegmentation, Settings,
 };
 
@@ -43,6 +45,9 @@ use dlr_image::{FeatureValue, Image, Mask};
 /// (empty, one voxel, one grey level, NaN voxels) give per-feature undefined values with a note.
 pub fn extract(image: &Image, mask: &Mask, settings: &Settings) -> Result<Vec<FeatureValue>> {
     settings.validate()?;
+    if settings.image_types != [ImageType::Original] {
+        return filtered::extract_image_types(image, mask, settings);
+    }
     if let Some(it) = &settings.interpolation {
         let (img, roi) = interpolate::interpolate(image, mask, it, settings.round_intensities)?;
         let mut plain = settings.clone();
@@ -99,7 +104,7 @@ pub fn extract(image: &Image, mask: &Mask, settings: &Settings) -> Result<Vec<Fe
             ibsi::texture(&roi, &grid, settings, &mut raw);
         }
     }
-    Ok(raw
+    let mut features: Vec<FeatureValue> = raw
         .into_iter()
         .map(|r| {
             if r.value.is_finite() {
@@ -110,5 +115,7 @@ pub fn extract(image: &Image, mask: &Mask, settings: &Settings) -> Result<Vec<Fe
                 FeatureValue::undefined(r.name, r.why)
             }
         })
-        .collect())
+        .collect();
+    codes::annotate(&mut features, settings);
+    Ok(features)
 }
