@@ -68,3 +68,8 @@ fn config_c_matches_ibsi_reference() {
 fn config_d_matches_ibsi_reference() {
     run("config_d", "ibsi_1_reference_values_config_D.csv", &[]);
 }
+
+#[test]
+fn config_e_matches_ibsi_reference() {
+    run("config_e", "ibsi_1_reference_values_config_E.csv", &[]);
+}
