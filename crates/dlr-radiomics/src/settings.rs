@@ -160,6 +160,42 @@ impl Default for PyRadiomicsOptions {
     }
 }
 
+/// An image the features are computed on (PyRadiomics `imageType`): the original image or a
+/// filtered one. TOML: `[[image_types]]` tables with `type = "original" | "wavelet" | "log"`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+pub enum ImageType {
+    /// The image as given (names `original_…`; the only type computing shape).
+    Original,
+    /// PyRadiomics' undecimated wavelet (`wavelet-LLH_…`, `wavelet2-LLH_…`, `wavelet-LLL_…`).
+    Wavelet {
+        /// Wavelet name (`coif1` default; `haar`, `db1`–`db4`, `sym2`–`sym4`).
+        #[serde(default = "coif1")]
+        wavelet: String,
+        /// Number of reported levels (default 1).
+        #[serde(default = "one_usize")]
+        level: usize,
+        /// Levels computed but not reported before the first reported one (default 0).
+        #[serde(default)]
+        start_level: usize,
+    },
+    /// PyRadiomics' Laplacian of Gaussian (`log-sigma-1-0-mm-3D_…`), one image per σ (mm).
+    Log {
+        /// Gaussian σ values in mm, each > 0.
+        sigmas: Vec<f64>,
+    },
+}
+
+fn coif1() -> String {
+    "coif1".into()
+}
+fn one_usize() -> usize {
+    1
+}
+fn original_only() -> Vec<ImageType> {
+    vec![ImageType::Original]
+}
+
 /// All extraction settings.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -194,6 +230,10 @@ pub struct Settings {
     /// PyRadiomics options.
     #[serde(default)]
     pub pyradiomics: PyRadiomicsOptions,
+    /// Images to compute features on (default: only the original; filtered images need
+    /// `naming = "pyradiomics"`).
+    #[serde(default = "original_only")]
+    pub image_types: Vec<ImageType>,
 }
 
 fn one() -> u32 {
@@ -236,6 +276,7 @@ impl Settings {
             distance: 1,
             ngldm_alpha: 0,
             pyradiomics: PyRadiomicsOptions::default(),
+            image_types: original_only(),
         }
     }
 
@@ -254,6 +295,7 @@ impl Settings {
             distance: 1,
             ngldm_alpha: 0,
             pyradiomics: PyRadiomicsOptions::default(),
+            image_types: original_only(),
         }
     }
 
@@ -313,6 +355,7 @@ impl Settings {
                 "resampling in the PyRadiomics preset is not supported yet".into(),
             ));
         }
+        crate::filtered::validate_image_types(self)?;
         if self.pyradiomics.force2d_dimension != 0 {
             return Err(RadiomicsError::Settings(
                 "only force2d_dimension = 0 (axial slices) is supported".into(),
