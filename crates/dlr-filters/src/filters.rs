@@ -434,10 +434,16 @@ pub fn wavelet_undecimated(
     if image.is_empty() {
         return Err(FilterError::Invalid("the image has no voxels".into()));
     }
-    crate::pyradiomics::pyradiomics_wavelet(image, crate::VoxelBox::whole(image), wavelet, level, 0)?
-        .into_iter()
-        .map(|r| Ok((r.name, to_image(image, r.values)?)))
-        .collect()
+    crate::pyradiomics::pyradiomics_wavelet(
+        image,
+        crate::VoxelBox::whole(image),
+        wavelet,
+        level,
+        0,
+    )?
+    .into_iter()
+    .map(|r| Ok((r.name, to_image(image, r.values)?)))
+    .collect()
 }
 
 /// Crops image and mask to the ROI bounding box grown by `margin_voxels` on every side

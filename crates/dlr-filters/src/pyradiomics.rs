@@ -103,7 +103,10 @@ fn n_axes(image: &Image) -> usize {
 /// PyRadiomics' LoG image-type name for `sigma_mm`: `log-sigma-1-0-mm-3D` (Python's `str(σ)`
 /// with `.` → `-`; `-3D` also for 2D images, as PyRadiomics writes it).
 pub fn log_name(sigma_mm: f64) -> String {
-    format!("log-sigma-{}-mm-3D", python_float_str(sigma_mm).replace('.', "-"))
+    format!(
+        "log-sigma-{}-mm-3D",
+        python_float_str(sigma_mm).replace('.', "-")
+    )
 }
 
 /// Python's `str()` of a float for the values a σ list holds (`1.0`, `0.5`, `2.25`).
@@ -269,8 +272,26 @@ impl Recursive {
         out[2] -= e(out[1], d1, out[0], d2, v1, bn3, v1, bn4);
         out[3] -= e(out[2], d1, out[1], d2, out[0], d3, v1, bn4);
         for i in 4..ln {
-            out[i] = e(data[i], n0, data[i - 1], n1, data[i - 2], n2, data[i - 3], n3);
-            out[i] -= e(out[i - 1], d1, out[i - 2], d2, out[i - 3], d3, out[i - 4], d4);
+            out[i] = e(
+                data[i],
+                n0,
+                data[i - 1],
+                n1,
+                data[i - 2],
+                n2,
+                data[i - 3],
+                n3,
+            );
+            out[i] -= e(
+                out[i - 1],
+                d1,
+                out[i - 2],
+                d2,
+                out[i - 3],
+                d3,
+                out[i - 4],
+                d4,
+            );
         }
         let v2 = data[ln - 1];
         let s = scratch;
@@ -283,7 +304,16 @@ impl Recursive {
         s[ln - 3] -= e(s[ln - 2], d1, s[ln - 1], d2, v2, bm3, v2, bm4);
         s[ln - 4] -= e(s[ln - 3], d1, s[ln - 2], d2, s[ln - 1], d3, v2, bm4);
         for i in (1..=ln - 4).rev() {
-            s[i - 1] = e(data[i], m1, data[i + 1], m2, data[i + 2], m3, data[i + 3], m4);
+            s[i - 1] = e(
+                data[i],
+                m1,
+                data[i + 1],
+                m2,
+                data[i + 2],
+                m3,
+                data[i + 3],
+                m4,
+            );
             s[i - 1] -= e(s[i], d1, s[i + 1], d2, s[i + 2], d3, s[i + 3], d4);
         }
         for (o, v) in out.iter_mut().zip(s.iter()) {
@@ -494,9 +524,8 @@ pub fn pyradiomics_wavelet(
     let ext_lo: [isize; 3] = std::array::from_fn(|a| {
         region.lo[a] as isize - if a < n { (total * left) as isize } else { 0 }
     });
-    let ext_dims: [usize; 3] = std::array::from_fn(|a| {
-        region.dims()[a] + if a < n { total * (left + right) } else { 0 }
-    });
+    let ext_dims: [usize; 3] =
+        std::array::from_fn(|a| region.dims()[a] + if a < n { total * (left + right) } else { 0 });
     let map_axis = |a: usize| -> Vec<usize> {
         let na = d[a];
         let period = (na + na % 2) as isize;
@@ -548,7 +577,13 @@ pub fn pyradiomics_wavelet(
                 continue;
             }
             let letters: String = (0..n)
-                .map(|a| if code >> (n - 1 - a) & 1 == 1 { 'H' } else { 'L' })
+                .map(|a| {
+                    if code >> (n - 1 - a) & 1 == 1 {
+                        'H'
+                    } else {
+                        'L'
+                    }
+                })
                 .collect();
             let name = if idx == 1 {
                 format!("wavelet-{letters}")

@@ -20,6 +20,7 @@
 
 pub mod codes;
 mod error;
+mod filtered;
 mod ibsi;
 mod intensity;
 mod interpolate;
@@ -32,7 +33,7 @@ pub mod texture;
 
 pub use error::{RadiomicsError, Result};
 pub use settings::{
-    Aggregation, Discretisation, Family, Interpolation, InterpolationMethod, Naming,
+    Aggregation, Discretisation, Family, ImageType, Interpolation, InterpolationMethod, Naming,
     PyRadiomicsOptions, Resegmentation, Settings,
 };
 
@@ -44,6 +45,9 @@ use dlr_image::{FeatureValue, Image, Mask};
 /// (empty, one voxel, one grey level, NaN voxels) give per-feature undefined values with a note.
 pub fn extract(image: &Image, mask: &Mask, settings: &Settings) -> Result<Vec<FeatureValue>> {
     settings.validate()?;
+    if settings.image_types != [ImageType::Original] {
+        return filtered::extract_image_types(image, mask, settings);
+    }
     if let Some(it) = &settings.interpolation {
         let (img, roi) = interpolate::interpolate(image, mask, it, settings.round_intensities)?;
         let mut plain = settings.clone();
