@@ -68,6 +68,7 @@ fn main() {
     println!("(reference values are printed to 3 significant digits). Rows without a reference value and");
     println!("diagnostic rows are not counted. Settings: `configs/ibsi/*.toml`.\n");
     let mut failures = Vec::new();
+    let mut margins = Vec::new();
     for (label, config, dir, table) in runs {
         let text = std::fs::read_to_string(root.join(format!("configs/ibsi/{config}.toml")))
             .expect("config");
@@ -96,6 +97,40 @@ fn main() {
             }
         };
         let out = common::compare(&feats, &rows);
+        // Closest calls: |ours − reference| as a share of what the match rule allows.
+        let mut used: Vec<(f64, String)> = out
+            .iter()
+            .filter_map(|o| {
+                let got = o.got?;
+                let allowed = o.row.tolerance + o.row.half_unit;
+                let share = if allowed > 0.0 {
+                    (got - o.row.value).abs() / allowed
+                } else if got == o.row.value {
+                    0.0
+                } else {
+                    f64::INFINITY
+                };
+                let line = format!(
+                    "| {label} | `{}` | {} ± {} | {got:.6} | {:.0} % |",
+                    o.row.tag,
+                    o.row.value,
+                    o.row.tolerance,
+                    100.0 * share
+                );
+                Some((share, line))
+            })
+            .collect();
+        used.sort_by(|a, b| b.0.total_cmp(&a.0));
+        margins.extend(used.into_iter().take(3).map(|u| u.1));
+        for o in out.iter().filter(|o| o.row.tag.contains("conv_hull")) {
+            margins.push(format!(
+                "| {label} | `{}` | {} ± {} | {:.6} | (convex hull) |",
+                o.row.tag,
+                o.row.value,
+                o.row.tolerance,
+                o.got.unwrap_or(f64::NAN)
+            ));
+        }
         let mut by_family: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         for o in &out {
             let e = by_family.entry(common::family_of(&o.row.tag)).or_default();
@@ -117,10 +152,27 @@ fn main() {
         println!("| **all** | **{m} / {}** |\n", out.len());
     }
     println!("## Rows that do not match\n");
-    println!("| run | tag | reference | ours |\n|---|---|---|---|");
-    for f in failures {
-        println!("{f}");
+    if failures.is_empty() {
+        println!("None: every counted reference row of every run matches.");
+    } else {
+        println!("| run | tag | reference | ours |\n|---|---|---|---|");
+        for f in failures {
+            println!("{f}");
+        }
     }
-    println!("\nReasons: convex-hull densities are not implemented yet (reported as undefined);");
-    println!("configuration E needs tricubic spline interpolation, which is not implemented yet (extraction fails with a clear message).");
+    println!("\n## Closest calls\n");
+    println!(
+        "Per run, the three rows using most of the allowed difference (tolerance + half a printed"
+    );
+    println!("unit), and the convex-hull rows.\n");
+    println!("| run | tag | reference | ours | share of allowed |\n|---|---|---|---|---|");
+    for m in margins {
+        println!("{m}");
+    }
+    println!("\nMethods behind the last gaps closed: convex-hull densities use the exact convex hull of the");
+    println!(
+        "marching-cubes vertices (`mesh::hull`); configuration E uses a cubic B-spline equal to"
+    );
+    println!("`scipy.ndimage.map_coordinates(order=3, mode=\"nearest\")` (MIRP's interpolator) for the image");
+    println!("and trilinear interpolation with threshold 0.5 for the mask.");
 }
