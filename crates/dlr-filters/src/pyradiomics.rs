@@ -130,12 +130,11 @@ pub fn log_skip_reason(image: &Image, sigma_mm: f64) -> Option<String> {
             &d[..n]
         ));
     }
-    for a in 0..n {
-        let need = (sigma_mm / image.spacing[a]).ceil() + 1.0;
-        if (d[a] as f64) < need {
+    for (a, (&size, &sp)) in d.iter().zip(&image.spacing).take(n).enumerate() {
+        let need = (sigma_mm / sp).ceil() + 1.0;
+        if (size as f64) < need {
             return Some(format!(
-                "PyRadiomics skips LoG sigma {sigma_mm} mm: axis {a} has {} voxels, fewer than ceil(sigma/spacing) + 1 = {need}",
-                d[a]
+                "PyRadiomics skips LoG sigma {sigma_mm} mm: axis {a} has {size} voxels, fewer than ceil(sigma/spacing) + 1 = {need}"
             ));
         }
     }
