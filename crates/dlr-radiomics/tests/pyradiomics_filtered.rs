@@ -125,3 +125,127 @@ fn filtered_features_match_pyradiomics() {
         bad.join("\n")
     );
 }
+
+fn with_types(toml_types: &str) -> dlr_radiomics::Result<Settings> {
+    Settings::from_toml_str(&format!(
+        "naming = \"pyradiomics\"\nfamilies = [\"statistics\", \"glcm\"]\n\
+         discretisation = {{ method = \"fixed_bin_size\", width = 25.0 }}\n{toml_types}"
+    ))
+}
+
+#[test]
+fn bad_image_types_are_clear_errors() {
+    let err = |t: &str| with_types(t).unwrap_err().to_string();
+    assert!(err("[[image_types]]\ntype = \"wavelet\"\nwavelet = \"bior1.3\"").contains("bior1.3"));
+    assert!(err("[[image_types]]\ntype = \"wavelet\"\nlevel = 0").contains("level"));
+    assert!(err("[[image_types]]\ntype = \"log\"\nsigmas = []").contains("sigma"));
+    assert!(err("[[image_types]]\ntype = \"log\"\nsigmas = [1.0, -2.0]").contains("-2"));
+    assert!(err("[[image_types]]\ntype = \"log\"\nsigmas = [1.0, 1.0]").contains("twice"));
+    assert!(err("[[image_types]]\ntype = \"gabor\"").contains("gabor"));
+    assert!(err("[[image_types]]\ntype = \"log\"\nsigma = [1.0]").contains("sigma"));
+    assert!(
+        err("[[image_types]]\ntype = \"original\"\n[[image_types]]\ntype = \"original\"")
+            .contains("twice")
+    );
+    assert!(err("image_types = []").contains("empty"));
+    let mut ibsi = Settings::ibsi_digital_phantom();
+    ibsi.image_types.push(ImageType::Log { sigmas: vec![1.0] });
+    assert!(ibsi
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("pyradiomics"));
+    // defaults as PyRadiomics: wavelet coif1, level 1, start level 0
+    let s = with_types("[[image_types]]\ntype = \"wavelet\"").unwrap();
+    assert_eq!(
+        s.image_types,
+        [ImageType::Wavelet {
+            wavelet: "coif1".into(),
+            level: 1,
+            start_level: 0
+        }]
+    );
+}
+
+fn square_image(n: usize) -> dlr_image::Image {
+    let v = (0..n * n)
+        .map(|i| ((i % n) * 3 + (i / n) * 7 % 50) as f32)
+        .collect();
+    dlr_image::Image::new_2d(v, n, n).unwrap()
+}
+
+/// Only filtered types: shape still comes from the original image (as PyRadiomics computes
+/// shape whatever the image types), and no other `original_` feature.
+#[test]
+fn filtered_only_keeps_original_shape() {
+    let img = square_image(40);
+    let mask = dlr_image::Mask::new(
+        (0..1600)
+            .map(|i| u8::from((10..30).contains(&(i % 40)) && (12..25).contains(&(i / 40))))
+            .collect(),
+        [40, 40, 1],
+    )
+    .unwrap();
+    let mut s = with_types("[[image_types]]\ntype = \"log\"\nsigmas = [1.5]").unwrap();
+    s.families.push(dlr_radiomics::Family::Shape2d);
+    let f = extract(&img, &mask, &s).unwrap();
+    assert!(f.iter().any(|f| f.name == "original_shape2D_PixelSurface"));
+    assert!(!f.iter().any(|f| f.name.starts_with("original_firstorder")));
+    let log: Vec<_> = f
+        .iter()
+        .filter(|f| f.name.starts_with("log-sigma-1-5-mm-3D_"))
+        .collect();
+    assert_eq!(log.len(), 18 + 24);
+    assert!(log.iter().all(|f| f.value.is_finite()));
+}
+
+/// Degenerate input: empty ROI, NaN voxels, an image too small for a σ — every column is
+/// present, undefined with a reason, never a panic.
+#[test]
+fn degenerate_input_gives_undefined_columns_with_reasons() {
+    let s = with_types(
+        "[[image_types]]\ntype = \"original\"\n[[image_types]]\ntype = \"wavelet\"\n\
+         [[image_types]]\ntype = \"log\"\nsigmas = [1.0, 30.0]",
+    )
+    .unwrap();
+    let img = square_image(20);
+    let roi = |f: &dyn Fn(usize) -> bool| {
+        dlr_image::Mask::new((0..400).map(|i| u8::from(f(i))).collect(), [20, 20, 1]).unwrap()
+    };
+    let full = extract(
+        &img,
+        &roi(&|i| (5..15).contains(&(i % 20)) && (5..15).contains(&(i / 20))),
+        &s,
+    )
+    .unwrap();
+    let n = full.len();
+    assert_eq!(n, 42 * (1 + 4 + 2));
+    // σ = 30 mm needs ≥ 31 voxels per axis: PyRadiomics skips it; we keep the columns, undefined
+    let big: Vec<_> = full
+        .iter()
+        .filter(|f| f.name.starts_with("log-sigma-30-0-mm-3D_"))
+        .collect();
+    assert_eq!(big.len(), 42);
+    assert!(big.iter().all(|f| f.value.is_nan()
+        && f.note
+            .as_deref()
+            .unwrap_or("")
+            .contains("PyRadiomics skips")));
+    // empty ROI
+    let empty = extract(&img, &roi(&|_| false), &s).unwrap();
+    assert_eq!(empty.len(), n);
+    assert!(empty.iter().all(|f| f.value.is_nan() && f.note.is_some()));
+    // a NaN voxel in the image: filters cannot run; the columns are undefined with the reason
+    let mut v = img.data().to_vec();
+    v[0] = f32::NAN;
+    let nan_img = dlr_image::Image::new_2d(v, 20, 20).unwrap();
+    let with_nan = extract(&nan_img, &roi(&|i| i % 20 < 10), &s).unwrap();
+    assert_eq!(with_nan.len(), n);
+    let w: Vec<_> = with_nan
+        .iter()
+        .filter(|f| f.name.starts_with("wavelet-LH_"))
+        .collect();
+    assert!(w
+        .iter()
+        .all(|f| f.value.is_nan() && f.note.as_deref().unwrap_or("").contains("NaN")));
+}
