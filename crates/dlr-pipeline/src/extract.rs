@@ -10,6 +10,7 @@ use dlr_image::{FeatureValue, Image, Mask};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// A configured feature engine.
@@ -311,14 +312,50 @@ pub struct ExtractProvenance {
     pub manifest: PathBuf,
     /// SHA-256 of every image and mask file.
     pub input_hashes: Vec<(PathBuf, String)>,
-    /// IBSI codes of the features that have one (bare feature name → code).
-    pub ibsi_codes: Vec<(String, String)>,
+    /// IBSI feature codes of the table's columns that have one (`<phase>_<feature>` → code,
+    /// e.g. `US_stat_mean` → `Q4LE`, `US_original_glcm_Contrast` → `ACUI`).
+    pub ibsi_codes: BTreeMap<String, String>,
+    /// IBSI aggregation codes of the IBSI-named texture columns (`US_cm_joint_max_2D_avg` →
+    /// `BTW3`); empty for the PyRadiomics and MaZda presets.
+    #[serde(default)]
+    pub ibsi_aggregation_codes: BTreeMap<String, String>,
     /// ROIs that failed and were left out.
     pub failures: Vec<RoiFailure>,
     /// ROIs extracted / taken from the cache.
     pub extracted: usize,
     /// ROIs served from the cache.
     pub cached: usize,
+}
+
+/// IBSI feature and aggregation codes of the columns (`<phase>_<feature>`) of the extracted
+/// ROIs, from the codes the engine attached to each feature.
+fn column_codes(
+    engine: &Engine,
+    rois: &[RoiFeatures],
+) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let ibsi_naming =
+        matches!(engine, Engine::Radiomics(s) if matches!(s.naming, dlr_radiomics::Naming::Ibsi));
+    let mut codes = BTreeMap::new();
+    let mut aggregation = BTreeMap::new();
+    let mut phases_done: HashSet<&str> = HashSet::new();
+    // Engines return the same names in the same order for every ROI: one ROI per phase suffices.
+    for r in rois {
+        if !phases_done.insert(r.key.phase.as_str()) {
+            continue;
+        }
+        for f in &r.features {
+            let column = format!("{}_{}", r.key.phase, f.name);
+            if let Some(c) = &f.ibsi_code {
+                codes.insert(column.clone(), c.clone());
+            }
+            if ibsi_naming {
+                if let Some(a) = dlr_radiomics::codes::ibsi_aggregation_code(&f.name) {
+                    aggregation.insert(column, a.to_string());
+                }
+            }
+        }
+    }
+    (codes, aggregation)
 }
 
 /// Builds the jobs of a manifest (one per row), keyed by patient, phase and reader.
@@ -343,7 +380,8 @@ pub fn jobs_from_manifest(manifest: &dlr_study::Manifest) -> Vec<RoiJob> {
 }
 
 /// `dlr extract --manifest`: features of every ROI, one row per patient and reader with
-/// phase-prefixed columns, written to `out` (CSV) with `<out>.provenance.json` beside it.
+/// phase-prefixed columns, written to `out` (`.csv` or `.parquet`) with
+/// `<out>.provenance.json` beside it.
 pub fn extract_manifest(
     manifest_path: &Path,
     columns: &dlr_study::ManifestColumns,
@@ -352,13 +390,8 @@ pub fn extract_manifest(
     out: &Path,
     progress: bool,
 ) -> Result<ExtractProvenance> {
-    let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("");
-    if ext != "csv" {
-        return Err(PipelineError::Unsupported(format!(
-            "output {}: only .csv tables are written (Parquet output is not built); use a .csv name",
-            out.display()
-        )));
-    }
+    // Refuse an unknown output format before any work is done.
+    crate::table::TableFormat::from_path(out)?;
     let engine = Engine::from_preset(preset, settings_file)?;
     let manifest = dlr_study::read_manifest(manifest_path, columns)
         .map_err(|e| PipelineError::Data(e.to_string()))?;
@@ -379,45 +412,55 @@ pub fn extract_manifest(
             patients.push(j.key.patient.clone());
         }
     }
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| PipelineError::Data(format!("{}: {e}", out.display()));
-    let mut header_written = false;
-    for reader in &readers {
-        let table = crate::table::assemble(&outcome.rois, &patients, &phases, reader);
-        if !header_written {
-            let mut h = vec!["patient_id".to_string(), "reader".to_string()];
-            h.extend(table.columns.iter().cloned());
-            w.write_record(&h).map_err(csv_err)?;
-            header_written = true;
-        }
-        for (i, p) in table.rows.iter().enumerate() {
-            let has_any = outcome
-                .rois
-                .iter()
-                .any(|r| &r.key.patient == p && &r.key.reader == reader);
-            if !has_any {
-                continue;
+    // One table per reader; the written table has the union of their columns (in order of
+    // first appearance) so that readers with a missing phase still line up.
+    let tables: Vec<(String, crate::table::FeatureTable)> = readers
+        .iter()
+        .map(|r| {
+            (
+                r.clone(),
+                crate::table::assemble(&outcome.rois, &patients, &phases, r),
+            )
+        })
+        .collect();
+    let mut columns: Vec<String> = Vec::new();
+    let mut column_index: HashMap<String, usize> = HashMap::new();
+    for (_, t) in &tables {
+        for c in &t.columns {
+            if !column_index.contains_key(c) {
+                column_index.insert(c.clone(), columns.len());
+                columns.push(c.clone());
             }
-            let mut rec = vec![p.clone(), reader.clone()];
-            rec.extend(table.row(i).iter().map(|v| crate::table::format_value(*v)));
-            w.write_record(&rec).map_err(csv_err)?;
         }
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| PipelineError::Data(e.to_string()))?;
-    crate::store::write_atomic(out, &bytes)?;
-    let mut codes: Vec<(String, String)> = outcome
+    let present: HashSet<(&str, &str)> = outcome
         .rois
-        .first()
-        .map(|r| {
-            r.features
-                .iter()
-                .filter_map(|f| f.ibsi_code.clone().map(|c| (f.name.clone(), c)))
-                .collect()
-        })
-        .unwrap_or_default();
-    codes.dedup();
+        .iter()
+        .map(|r| (r.key.patient.as_str(), r.key.reader.as_str()))
+        .collect();
+    let (mut patient_col, mut reader_col, mut values) = (Vec::new(), Vec::new(), Vec::new());
+    for (reader, t) in &tables {
+        let to_union: Vec<usize> = t.columns.iter().map(|c| column_index[c]).collect();
+        for (i, p) in t.rows.iter().enumerate() {
+            if !present.contains(&(p.as_str(), reader.as_str())) {
+                continue;
+            }
+            let mut row = vec![f64::NAN; columns.len()];
+            for (j, &k) in to_union.iter().enumerate() {
+                row[k] = t.get(i, j);
+            }
+            values.extend(row);
+            patient_col.push(p.clone());
+            reader_col.push(reader.clone());
+        }
+    }
+    crate::table::write_keyed_table(
+        out,
+        &[("patient_id", patient_col), ("reader", reader_col)],
+        &columns,
+        &values,
+    )?;
+    let (ibsi_codes, ibsi_aggregation_codes) = column_codes(&engine, &outcome.rois);
     let prov = ExtractProvenance {
         tool_version: env!("CARGO_PKG_VERSION").into(),
         preset: preset.as_str().into(),
@@ -425,7 +468,8 @@ pub fn extract_manifest(
         settings_file: settings_file.map(Path::to_path_buf),
         manifest: manifest_path.to_path_buf(),
         input_hashes: outcome.input_hashes.clone(),
-        ibsi_codes: codes,
+        ibsi_codes,
+        ibsi_aggregation_codes,
         failures: outcome.failures.clone(),
         extracted: outcome.rois.len(),
         cached: outcome.cached,

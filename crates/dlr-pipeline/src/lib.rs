@@ -8,6 +8,7 @@ pub mod error;
 pub mod evaluate;
 pub mod extract;
 pub mod models;
+pub mod parquet;
 pub mod predict;
 pub mod report;
 pub mod run;

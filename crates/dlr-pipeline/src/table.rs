@@ -5,6 +5,7 @@
 //! (`US_Mean`, `AP_Perc.50%`), as in the paper's rad-score.
 
 use crate::error::{PipelineError, Result};
+use crate::parquet::ParquetColumn;
 use crate::store::write_atomic;
 use dlr_image::FeatureValue;
 use serde::{Deserialize, Serialize};
@@ -98,6 +99,98 @@ impl FeatureTable {
             .into_inner()
             .map_err(|e| PipelineError::Data(format!("{}: {e}", path.display())))?;
         write_atomic(path, &bytes)
+    }
+
+    /// Writes the table as CSV or Parquet by the extension of `path` (`id_name` is the first
+    /// column, a string column of the row ids), atomically.
+    pub fn write(&self, path: &Path, id_name: &str) -> Result<()> {
+        match TableFormat::from_path(path)? {
+            TableFormat::Csv => self.write_csv(path, id_name),
+            TableFormat::Parquet => write_keyed_table(
+                path,
+                &[(id_name, self.rows.clone())],
+                &self.columns,
+                &self.values,
+            ),
+        }
+    }
+}
+
+/// The file formats a feature table can be written in, chosen by the file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    /// `.csv`: comma-separated, NaN as an empty field.
+    Csv,
+    /// `.parquet`: Apache Parquet, NaN as IEEE NaN (see [`crate::parquet`]).
+    Parquet,
+}
+
+impl TableFormat {
+    /// The format of an output path by its extension (`.csv` or `.parquet`, any case); other
+    /// extensions are refused with a message naming both.
+    pub fn from_path(path: &Path) -> Result<Self> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Ok(TableFormat::Csv),
+            "parquet" => Ok(TableFormat::Parquet),
+            _ => Err(PipelineError::Unsupported(format!(
+                "output {}: tables are written as .csv or .parquet; use one of these extensions",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// Writes a table with string key columns (`keys`: name and one value per row) followed by
+/// `f64` columns (`columns`, values row-major in `values`), as CSV or Parquet by the extension
+/// of `path`, atomically.
+pub fn write_keyed_table(
+    path: &Path,
+    keys: &[(&str, Vec<String>)],
+    columns: &[String],
+    values: &[f64],
+) -> Result<()> {
+    let rows = keys.first().map_or(0, |k| k.1.len());
+    let n = columns.len();
+    if keys.iter().any(|k| k.1.len() != rows) || values.len() != rows * n {
+        return Err(PipelineError::Data(format!(
+            "{}: table shape mismatch ({rows} rows, {n} columns, {} values)",
+            path.display(),
+            values.len()
+        )));
+    }
+    match TableFormat::from_path(path)? {
+        TableFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let csv_err = |e: csv::Error| PipelineError::Data(format!("{}: {e}", path.display()));
+            let mut header: Vec<String> = keys.iter().map(|k| k.0.to_string()).collect();
+            header.extend(columns.iter().cloned());
+            w.write_record(&header).map_err(csv_err)?;
+            for i in 0..rows {
+                let mut rec: Vec<String> = keys.iter().map(|k| k.1[i].clone()).collect();
+                rec.extend(values[i * n..(i + 1) * n].iter().map(|v| format_value(*v)));
+                w.write_record(&rec).map_err(csv_err)?;
+            }
+            let bytes = w
+                .into_inner()
+                .map_err(|e| PipelineError::Data(format!("{}: {e}", path.display())))?;
+            write_atomic(path, &bytes)
+        }
+        TableFormat::Parquet => {
+            let mut cols: Vec<ParquetColumn> = keys
+                .iter()
+                .map(|(name, v)| ParquetColumn::utf8(*name, v.clone()))
+                .collect();
+            for (j, name) in columns.iter().enumerate() {
+                let col: Vec<f64> = (0..rows).map(|i| values[i * n + j]).collect();
+                cols.push(ParquetColumn::f64(name.clone(), col));
+            }
+            crate::parquet::write(path, &cols)
+        }
     }
 }
 
