@@ -281,4 +281,94 @@ mod tests {
             assert!((b[i] - data[i]).abs() < 1e-9, "{i}");
         }
     }
+
+    /// Value, tolerance and half a printed unit of a z-rad reference row.
+    fn reference(table: &str, tag: &str) -> (f64, f64, f64) {
+        let line = table
+            .lines()
+            .find(|l| l.trim_end().ends_with(&format!(",{tag}")))
+            .unwrap_or_else(|| panic!("row {tag}"));
+        let cols: Vec<&str> = line.split(',').collect();
+        let vs = cols[4].trim();
+        let half = match vs.split_once('.') {
+            Some((_, dec)) => 0.5 * 10f64.powi(-(dec.len() as i32)),
+            None => 0.5,
+        };
+        (vs.parse().unwrap(), cols[5].trim().parse().unwrap(), half)
+    }
+
+    /// The IBSI diagnostic rows after interpolation (image size, intensity mean/min/max of the
+    /// image and of the ROI, ROI box and voxel count) for configurations B–E. Config E's
+    /// minimum −1111 HU and maximum 2637 HU are spline overshoots a linear interpolator cannot
+    /// give, so they check the cubic B-spline on the real phantom.
+    #[test]
+    fn ct_phantom_interpolation_diagnostics_match_ibsi() {
+        let dir = dlr_testutil::require_shared!("data/ibsi");
+        let ct = dir.join("theibsi_data_sets/ibsi_1_ct_radiomics_phantom/nifti");
+        let image = dlr_image::read_image(&ct.join("image/phantom.nii.gz")).unwrap();
+        let mask = dlr_image::read_mask(
+            &ct.join("mask/mask.nii.gz"),
+            &dlr_image::MaskOptions::default(),
+        )
+        .unwrap();
+        for config in ["B", "C", "D", "E"] {
+            let toml = std::fs::read_to_string(dlr_testutil::repo_root().join(format!(
+                "configs/ibsi/config_{}.toml",
+                config.to_lowercase()
+            )))
+            .unwrap();
+            let settings = crate::Settings::from_toml_str(&toml).unwrap();
+            let it = settings.interpolation.unwrap();
+            let (img, roi) = interpolate(&image, &mask, &it, settings.round_intensities).unwrap();
+            let table = std::fs::read_to_string(dir.join(format!(
+                "reference_values/z-rad/ibsi_1_reference_values_config_{config}.csv"
+            )))
+            .unwrap();
+            let stats = |vals: &mut dyn Iterator<Item = f64>| {
+                let (mut n, mut sum, mut lo, mut hi) = (0.0, 0.0, f64::INFINITY, f64::NEG_INFINITY);
+                for v in vals {
+                    n += 1.0;
+                    sum += v;
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+                [sum / n, lo, hi, n]
+            };
+            let d = img.dims();
+            let all = stats(&mut img.data().iter().map(|&v| v as f64));
+            let inside = stats(
+                &mut img
+                    .data()
+                    .iter()
+                    .zip(roi.data())
+                    .filter(|(_, &m)| m != 0)
+                    .map(|(&v, _)| v as f64),
+            );
+            let (lo, hi) = crate::preprocess::bounding_box(&roi).unwrap();
+            let ours = [
+                ("img_dim_x_interp_img", d[0] as f64),
+                ("img_dim_y_interp_img", d[1] as f64),
+                ("img_dim_z_interp_img", d[2] as f64),
+                ("vox_dim_x_interp_img", img.spacing[0]),
+                ("vox_dim_z_interp_img", img.spacing[2]),
+                ("mean_int_interp_img", all[0]),
+                ("min_int_interp_img", all[1]),
+                ("max_int_interp_img", all[2]),
+                ("morph_mask_bb_dim_x_interp_roi", (hi[0] - lo[0] + 1) as f64),
+                ("morph_mask_bb_dim_y_interp_roi", (hi[1] - lo[1] + 1) as f64),
+                ("morph_mask_bb_dim_z_interp_roi", (hi[2] - lo[2] + 1) as f64),
+                ("morph_mask_vox_count_interp_roi", inside[3]),
+                ("int_mask_mean_int_interp_roi", inside[0]),
+                ("int_mask_min_int_interp_roi", inside[1]),
+                ("int_mask_max_int_interp_roi", inside[2]),
+            ];
+            for (tag, got) in ours {
+                let (want, tol, half) = reference(&table, tag);
+                assert!(
+                    (got - want).abs() <= tol + half,
+                    "config {config} {tag}: ours {got}, reference {want} ± {tol}"
+                );
+            }
+        }
+    }
 }

@@ -458,4 +458,50 @@ mod tests {
         assert!((v - 3.375).abs() < 1e-12 && (a - 13.5).abs() < 1e-12);
         assert!(lattice_hull_volume_area(&pts, [0.0; 3]).is_none());
     }
+
+    fn mesh_densities(mask: &[bool], dims: [usize; 3], sp: [f64; 3]) -> (f64, f64) {
+        let m = crate::mesh::mesh3d(mask, dims, sp);
+        let (hv, ha) =
+            lattice_hull_volume_area(&m.vertices, [sp[2] / 2.0, sp[1] / 2.0, sp[0] / 2.0]).unwrap();
+        (m.volume.abs() / hv, m.area / ha)
+    }
+
+    /// A marching-cubes mesh of a box (or a single voxel: an octahedron) is convex, so both
+    /// densities are 1; an L-shaped ROI with a notch has a hull larger than the mesh.
+    #[test]
+    fn mesh_of_convex_roi_has_density_one() {
+        for (dims, sp) in [([1, 1, 1], [1.0, 1.0, 1.0]), ([4, 3, 2], [0.7, 0.9, 3.0])] {
+            let mask = vec![true; dims[0] * dims[1] * dims[2]];
+            let (vd, ad) = mesh_densities(&mask, dims, sp);
+            assert!(
+                (vd - 1.0).abs() < 1e-12 && (ad - 1.0).abs() < 1e-12,
+                "{vd} {ad}"
+            );
+        }
+        // One missing corner voxel of a 3 × 3 square: marching cubes cuts the corner with a
+        // straight chamfer through (2, 1.5) and (1.5, 2), so the mesh is still convex.
+        let mask: Vec<bool> = (0..18).map(|i| !(i % 3 == 2 && (i / 3) % 3 == 2)).collect();
+        let (vd, ad) = mesh_densities(&mask, [3, 3, 2], [1.0; 3]);
+        assert!(
+            (vd - 1.0).abs() < 1e-12 && (ad - 1.0).abs() < 1e-12,
+            "{vd} {ad}"
+        );
+        // A 2 × 2 corner missing from 4 × 4: a real notch, so the hull is larger.
+        let mask: Vec<bool> = (0..32).map(|i| !(i % 4 >= 2 && (i / 4) % 4 >= 2)).collect();
+        let (vd, ad) = mesh_densities(&mask, [4, 4, 2], [1.0; 3]);
+        assert!(vd > 0.85 && vd < 0.95, "{vd}");
+        // Area density has no bound of 1 in 3D (a hull can have more area than a flat,
+        // notched surface it contains); here it is below 1 and away from it.
+        assert!(ad > 0.9 && ad < 0.99, "{ad}");
+    }
+
+    #[test]
+    fn hull_of_single_slice_mesh_is_defined() {
+        // A one-slice ROI still has a 3D mesh (vertices at z ± 0.5 voxel).
+        let dims = [5, 4, 1];
+        let mask: Vec<bool> = (0..20).map(|i| i != 0).collect();
+        let (vd, ad) = mesh_densities(&mask, dims, [0.5, 0.5, 5.0]);
+        assert!(vd.is_finite() && vd > 0.0 && vd <= 1.0 + 1e-12, "{vd}");
+        assert!(ad.is_finite() && ad >= 1.0 - 1e-12, "{ad}");
+    }
 }
