@@ -26,7 +26,7 @@ pub struct ExtractArgs {
     /// Preset settings file (TOML).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Output table (.csv) for a manifest.
+    /// Output table for a manifest: .csv or .parquet.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Output format for a single ROI.
@@ -57,7 +57,7 @@ pub struct DeepArgs {
     /// Margin around the ROI bounding box (fraction of its size).
     #[arg(long, default_value_t = 0.10)]
     pub margin: f64,
-    /// Output table (.csv) for a manifest.
+    /// Output table for a manifest: .csv or .parquet.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Output format for one image.
@@ -298,7 +298,7 @@ pub fn extract(a: &ExtractArgs) -> Result<ExitCode> {
         let out = a
             .out
             .as_deref()
-            .context("--manifest needs --out features.csv")?;
+            .context("--manifest needs --out features.csv (or features.parquet)")?;
         let prov = dlr_pipeline::extract::extract_manifest(
             manifest,
             &manifest_columns(&a.columns),
@@ -377,8 +377,13 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// `dlr deep`: pooled CNN features of one image (JSON) or of every ROI of a manifest (CSV).
+/// `dlr deep`: pooled CNN features of one image (JSON) or of every ROI of a manifest (CSV or
+/// Parquet).
 pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
+    if let (Some(_), Some(out)) = (&a.manifest, &a.out) {
+        // Refuse an unknown table format before loading the network.
+        dlr_pipeline::table::TableFormat::from_path(out)?;
+    }
     let choice = dlr_pipeline::deep::choose_backbone(&a.backbone, a.weights.as_deref())?;
     let (kind, weights, sha) = match choice {
         dlr_pipeline::deep::BackboneChoice::Use {
@@ -397,13 +402,7 @@ pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
         let out = a
             .out
             .as_deref()
-            .context("--manifest needs --out deep.csv")?;
-        if out.extension().and_then(|e| e.to_str()) != Some("csv") {
-            bail!(
-                "{}: only .csv output is written (Parquet is not built); use a .csv name",
-                out.display()
-            );
-        }
+            .context("--manifest needs --out deep.csv (or deep.parquet)")?;
         let m = dlr_study::read_manifest(manifest, &manifest_columns(&a.columns))?;
         let jobs = dlr_pipeline::extract::jobs_from_manifest(&m);
         let (done, failed) = dlr_pipeline::deep::deep_features(
@@ -438,7 +437,7 @@ pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
             .map(|j| j.key.reader.clone())
             .unwrap_or_else(|| "1".into());
         let table = dlr_pipeline::table::assemble(&done, &patients, &phases, &reader);
-        table.write_csv(out, "patient_id")?;
+        table.write(out, "patient_id")?;
         eprintln!(
             "{} crops through {} ({} failed); wrote {}",
             done.len(),
