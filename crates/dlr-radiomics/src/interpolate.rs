@@ -364,6 +364,7 @@ mod tests {
             ];
             for (tag, got) in ours {
                 let (want, tol, half) = reference(&table, tag);
+                eprintln!("config {config} {tag}: ours {got}, reference {want} ± {tol}");
                 assert!(
                     (got - want).abs() <= tol + half,
                     "config {config} {tag}: ours {got}, reference {want} ± {tol}"
