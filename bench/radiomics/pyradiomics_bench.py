@@ -1,8 +1,9 @@
-"""PyRadiomics side of bench/radiomics/run.sh: default extractor (original image, all default
-classes, binWidth 25), CPU time per ROI on one thread.
+"""PyRadiomics side of bench/radiomics/run.sh, CPU time per ROI on one thread. Setting a
+(default): default extractor (original image, all default classes, binWidth 25); setting b: the
+same plus imageType Wavelet (coif1, level 1) and LoG sigma 1, 2, 3 mm.
 
-usage: pyradiomics_bench.py busi <manifest.csv> <n_cases> <reps>
-       pyradiomics_bench.py volume <image> <mask> <reps>
+usage: pyradiomics_bench.py busi <manifest.csv> <n_cases> <reps> [a|b]
+       pyradiomics_bench.py volume <image> <mask> <reps> [a|b]
 """
 import csv
 import logging
@@ -38,6 +39,11 @@ def time_ms(ext, img, mask, reps):
 def main():
     ext = featureextractor.RadiomicsFeatureExtractor()  # PyRadiomics defaults
     ext.settings["additionalInfo"] = False
+    setting = sys.argv[5] if len(sys.argv) > 5 else "a"
+    if setting == "b":
+        ext.enableImageTypes(Original={}, Wavelet={}, LoG={"sigma": [1.0, 2.0, 3.0]})
+    elif setting != "a":
+        sys.exit(f"unknown setting {setting!r}: use a or b")
     mode = sys.argv[1]
     if mode == "busi":
         manifest, n, reps = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])

@@ -1,6 +1,7 @@
 //! Speed of the filters on a 600×800 ultrasound-sized frame and on the ROI crop a driver uses.
 //!
 //! `cargo bench -p dlr-filters --bench filters`
+//! (`-- pyradiomics` for the PyRadiomics-exact filters on the ROI box only)
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use dlr_filters::*;
@@ -35,6 +36,16 @@ fn bench(c: &mut Criterion) {
             let (ci, _) = crop_with_margin(&img, &mask, margin).expect("crop");
             laplacian_of_gaussian(&ci, 2.0, &log).expect("log")
         })
+    });
+    let (lo, hi) = mask.bounding_box().expect("roi");
+    let roi = VoxelBox { lo, hi };
+    for sigma in [1.0, 3.0] {
+        c.bench_function(&format!("pyradiomics_log_sigma{sigma}_roi24k_box"), |b| {
+            b.iter(|| pyradiomics_log(&img, roi, sigma).expect("log"))
+        });
+    }
+    c.bench_function("pyradiomics_wavelet_coif1_roi24k_box", |b| {
+        b.iter(|| pyradiomics_wavelet(&img, roi, Wavelet::Coif1, 1, 0).expect("wavelet"))
     });
     c.bench_function("wavelet_coif1_level1_full_600x800", |b| {
         b.iter(|| wavelet_undecimated(&img, Wavelet::Coif1, 1).expect("wavelet"))

@@ -1,13 +1,15 @@
-//! Timing of the PyRadiomics-preset extraction (original image, all default classes, bin width
-//! 25) on BUSI ROIs (2D) or on a 3D image/mask pair, one thread. Used by `bench/radiomics/run.sh`.
+//! Timing of the PyRadiomics-preset extraction on BUSI ROIs (2D) or on a 3D image/mask pair, one
+//! thread. Used by `bench/radiomics/run.sh`. Setting `a` (default): original image, all default
+//! classes, bin width 25; setting `b`: the same plus wavelet (coif1, level 1) and LoG σ 1, 2, 3 mm
+//! (`configs/pyradiomics/wavelet_log.toml`).
 //!
 //! ```text
-//! cargo run --release -p dlr-radiomics --example bench_extract -- busi <manifest.csv> <n_cases> <reps>
-//! cargo run --release -p dlr-radiomics --example bench_extract -- volume <image> <mask> <reps>
+//! cargo run --release -p dlr-radiomics --example bench_extract -- busi <manifest.csv> <n_cases> <reps> [a|b]
+//! cargo run --release -p dlr-radiomics --example bench_extract -- volume <image> <mask> <reps> [a|b]
 //! ```
 
 use dlr_image::{read_image, read_mask, MaskOptions};
-use dlr_radiomics::{extract, Settings};
+use dlr_radiomics::{extract, ImageType, Settings};
 use std::path::Path;
 use std::time::Instant;
 
@@ -27,11 +29,30 @@ fn time_ms(
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let usage =
-        "usage: bench_extract busi <manifest> <n_cases> <reps> | volume <image> <mask> <reps>";
-    let settings = Settings::pyradiomics_default();
+    let usage = "usage: bench_extract busi <manifest> <n_cases> <reps> [a|b] | volume <image> <mask> <reps> [a|b]";
+    let mut settings = Settings::pyradiomics_default();
+    match args.get(5).map(String::as_str) {
+        None | Some("a") => {}
+        Some("b") => {
+            settings.image_types = vec![
+                ImageType::Original,
+                ImageType::Wavelet {
+                    wavelet: "coif1".into(),
+                    level: 1,
+                    start_level: 0,
+                },
+                ImageType::Log {
+                    sigmas: vec![1.0, 2.0, 3.0],
+                },
+            ]
+        }
+        Some(other) => {
+            eprintln!("unknown setting {other:?}; {usage}");
+            std::process::exit(2);
+        }
+    }
     match args.get(1).map(String::as_str) {
-        Some("busi") if args.len() == 5 => {
+        Some("busi") if args.len() == 5 || args.len() == 6 => {
             let manifest = Path::new(&args[2]);
             let dir = manifest.parent().unwrap_or(Path::new("."));
             let n: usize = args[3].parse().expect("n_cases");
@@ -63,7 +84,7 @@ fn main() {
                 pixels / cases.max(1)
             );
         }
-        Some("volume") if args.len() == 5 => {
+        Some("volume") if args.len() == 5 || args.len() == 6 => {
             let img = read_image(Path::new(&args[2])).expect("image");
             let mask = read_mask(
                 Path::new(&args[3]),
