@@ -298,8 +298,9 @@ pub fn convex_hull(points: &[[i64; 3]]) -> Option<Hull3d> {
 }
 
 /// Convex-hull volume and area of points that lie on a lattice of step `unit[k]` along axis
-/// `k` (physical units), e.g. marching-cubes vertices with `unit = spacing / 2`. Each coordinate
-/// is snapped to the nearest lattice node. `None` when the points have no 3D hull.
+/// `k` (physical units), e.g. marching-cubes vertices with `unit = spacing / 2`. `None` when the
+/// points have no 3D hull, or when a point is off the lattice by more than 1e-6 of a step (the
+/// exact hull would then be of different points).
 pub fn lattice_hull_volume_area(points: &[[f64; 3]], unit: [f64; 3]) -> Option<(f64, f64)> {
     if unit.iter().any(|u| !(u.is_finite() && *u > 0.0)) {
         return None;
@@ -308,8 +309,9 @@ pub fn lattice_hull_volume_area(points: &[[f64; 3]], unit: [f64; 3]) -> Option<(
     for p in points {
         let mut q = [0i64; 3];
         for k in 0..3 {
-            let c = (p[k] / unit[k]).round();
-            if !c.is_finite() || c.abs() >= MAX_COORD as f64 {
+            let r = p[k] / unit[k];
+            let c = r.round();
+            if !c.is_finite() || c.abs() >= MAX_COORD as f64 || (r - c).abs() > 1e-6 {
                 return None;
             }
             q[k] = c as i64;
@@ -457,6 +459,36 @@ mod tests {
         let (v, a) = lattice_hull_volume_area(&pts, [0.75; 3]).unwrap();
         assert!((v - 3.375).abs() < 1e-12 && (a - 13.5).abs() < 1e-12);
         assert!(lattice_hull_volume_area(&pts, [0.0; 3]).is_none());
+        let mut off = pts.to_vec();
+        off[4][1] += 0.1;
+        assert!(lattice_hull_volume_area(&off, [0.75; 3]).is_none());
+    }
+
+    /// Hulls of marching-cubes vertices of random blobs (many coplanar and collinear lattice
+    /// points) are valid: all vertices inside, closed and consistently oriented.
+    #[test]
+    fn hulls_of_random_blob_meshes_are_valid() {
+        let mut s: u64 = 7;
+        for _ in 0..20 {
+            let dims = [9, 8, 6];
+            let mask: Vec<bool> = (0..dims[0] * dims[1] * dims[2])
+                .map(|_| {
+                    s = s
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (s >> 33) % 3 != 0
+                })
+                .collect();
+            let m = crate::mesh::mesh3d(&mask, dims, [1.0; 3]);
+            let pts: Vec<[i64; 3]> = m
+                .vertices
+                .iter()
+                .map(|p| p.map(|c| (2.0 * c).round() as i64))
+                .collect();
+            let h = convex_hull(&pts).unwrap();
+            check_valid(&h, &pts);
+            assert!(h.volume([0.5; 3]) >= m.volume.abs() - 1e-9);
+        }
     }
 
     fn mesh_densities(mask: &[bool], dims: [usize; 3], sp: [f64; 3]) -> (f64, f64) {
