@@ -444,44 +444,50 @@ fn recursive_axis(
             _ => i * plane + o * nx + keep[0].0 + c,
         }
     };
-    let mut inp = vec![0.0f64; ln * width];
-    let mut out = vec![0.0f64; ln * width];
-    let mut anti = vec![0.0f64; ln * width];
+    // lines are filtered in strips of STRIP at once so that the working rows stay in cache
+    const STRIP: usize = 32;
+    let sw = width.min(STRIP);
+    let mut inp = vec![0.0f64; ln * sw];
+    let mut out = vec![0.0f64; ln * sw];
+    let mut anti = vec![0.0f64; ln * sw];
     for o in outer.0..=outer.1 {
-        if axis == 0 {
-            for c in 0..width {
-                let start = at(o, 0, c);
-                for (i, v) in src[start..start + ln].iter().enumerate() {
-                    inp[i * width + c] = *v as f64;
+        for c0 in (0..width).step_by(STRIP) {
+            let w = (width - c0).min(STRIP);
+            if axis == 0 {
+                for c in 0..w {
+                    let start = at(o, 0, c0 + c);
+                    for (i, v) in src[start..start + ln].iter().enumerate() {
+                        inp[i * w + c] = *v as f64;
+                    }
+                }
+            } else {
+                for i in 0..ln {
+                    let start = at(o, i, c0);
+                    for (d, v) in inp[i * w..(i + 1) * w]
+                        .iter_mut()
+                        .zip(&src[start..start + w])
+                    {
+                        *d = *v as f64;
+                    }
                 }
             }
-        } else {
-            for i in 0..ln {
-                let start = at(o, i, 0);
-                for (d, v) in inp[i * width..(i + 1) * width]
-                    .iter_mut()
-                    .zip(&src[start..start + width])
-                {
-                    *d = *v as f64;
+            f.filter_lines(&inp, &mut out, &mut anti, ln, w);
+            if axis == 0 {
+                for c in 0..w {
+                    let start = at(o, 0, c0 + c);
+                    for (i, d) in dst[start..start + ln].iter_mut().enumerate() {
+                        *d = out[i * w + c] as f32;
+                    }
                 }
-            }
-        }
-        f.filter_lines(&inp, &mut out, &mut anti, ln, width);
-        if axis == 0 {
-            for c in 0..width {
-                let start = at(o, 0, c);
-                for (i, d) in dst[start..start + ln].iter_mut().enumerate() {
-                    *d = out[i * width + c] as f32;
-                }
-            }
-        } else {
-            for i in 0..ln {
-                let start = at(o, i, 0);
-                for (d, v) in dst[start..start + width]
-                    .iter_mut()
-                    .zip(&out[i * width..(i + 1) * width])
-                {
-                    *d = *v as f32;
+            } else {
+                for i in 0..ln {
+                    let start = at(o, i, c0);
+                    for (d, v) in dst[start..start + w]
+                        .iter_mut()
+                        .zip(&out[i * w..(i + 1) * w])
+                    {
+                        *d = *v as f32;
+                    }
                 }
             }
         }
