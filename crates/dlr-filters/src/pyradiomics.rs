@@ -80,11 +80,16 @@ pub struct BoxResponse {
     pub region: VoxelBox,
 }
 
-fn check_finite(image: &Image) -> Result<()> {
-    if let Some(i) = image.data().iter().position(|v| !v.is_finite()) {
+/// Errors when a value the filter reads is not finite (only the working box is checked: the
+/// filters read nothing else).
+fn check_finite<T: Copy + Into<f64>>(values: &[T]) -> Result<()> {
+    if let Some(v) = values
+        .iter()
+        .map(|&v| v.into())
+        .find(|v: &f64| !v.is_finite())
+    {
         return Err(FilterError::Invalid(format!(
-            "voxel {i} is {}; filters need finite intensities",
-            image.data()[i]
+            "a voxel the filter reads is {v}; filters need finite intensities"
         )));
     }
     Ok(())
@@ -507,7 +512,6 @@ pub fn pyradiomics_log(image: &Image, region: VoxelBox, sigma_mm: f64) -> Result
     if let Some(why) = log_skip_reason(image, sigma_mm) {
         return Err(FilterError::TooSmall(why));
     }
-    check_finite(image)?;
     let n = n_axes(image);
     let d = image.dims();
     for a in 0..n {
@@ -532,6 +536,7 @@ pub fn pyradiomics_log(image: &Image, region: VoxelBox, sigma_mm: f64) -> Result
             src.extend_from_slice(&image.data()[row..row + wd[0]]);
         }
     }
+    check_finite(&src)?;
     let deriv: Vec<Recursive> = (0..n)
         .map(|a| Recursive::new(sigma_mm, image.spacing[a], true, true))
         .collect();
@@ -648,7 +653,6 @@ pub fn pyradiomics_wavelet(
             "wavelet level {level} must be in 1..=8 and start level {start_level} in 0..=8"
         )));
     }
-    check_finite(image)?;
     let n = n_axes(image);
     let lo_taps = convolution_taps(wavelet.dec_lo(), 1, wavelet.dec_lo().len() / 2);
     let hi_taps = convolution_taps(&wavelet.dec_hi(), 1, wavelet.dec_lo().len() / 2);
@@ -685,6 +689,7 @@ pub fn pyradiomics_wavelet(
             data.extend(mx.iter().map(|&x| img[row + x] as f64));
         }
     }
+    check_finite(&data)?;
     let mut dims = ext_dims;
     let mut out = Vec::new();
     for lev in 0..total {
