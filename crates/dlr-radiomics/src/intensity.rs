@@ -19,6 +19,56 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
+/// Sorts `xs` in `f64::total_cmp` order. Values that compare equal there have identical bits,
+/// so the result is bitwise the same as any comparison sort's; large inputs use an LSD radix
+/// sort on the order-preserving integer key (bytes shared by all keys are skipped, e.g. the low
+/// mantissa bytes of values that came from `f32` images).
+pub fn sort_total(xs: &mut [f64]) {
+    const RADIX_MIN: usize = 512;
+    if xs.len() < RADIX_MIN {
+        xs.sort_unstable_by(|a, b| a.total_cmp(b));
+        return;
+    }
+    // Order-preserving key: flip all bits of negatives, only the sign bit of the others.
+    let key = |v: f64| {
+        let b = v.to_bits();
+        b ^ ((((b as i64) >> 63) as u64) | (1u64 << 63))
+    };
+    let unkey = |k: u64| {
+        let b = if k >> 63 == 1 { k ^ (1u64 << 63) } else { !k };
+        f64::from_bits(b)
+    };
+    let mut a: Vec<u64> = xs.iter().map(|&v| key(v)).collect();
+    let mut counts = vec![[0usize; 256]; 8];
+    for &k in &a {
+        for (d, c) in counts.iter_mut().enumerate() {
+            c[((k >> (8 * d)) & 0xff) as usize] += 1;
+        }
+    }
+    let mut b = vec![0u64; a.len()];
+    let n = a.len();
+    for (d, c) in counts.iter().enumerate() {
+        if c.contains(&n) {
+            continue; // every key has the same byte here
+        }
+        let mut pos = [0usize; 256];
+        let mut acc = 0;
+        for (p, &k) in pos.iter_mut().zip(c.iter()) {
+            *p = acc;
+            acc += k;
+        }
+        for &k in &a {
+            let byte = ((k >> (8 * d)) & 0xff) as usize;
+            b[pos[byte]] = k;
+            pos[byte] += 1;
+        }
+        std::mem::swap(&mut a, &mut b);
+    }
+    for (x, &k) in xs.iter_mut().zip(&a) {
+        *x = unkey(k);
+    }
+}
+
 /// IBSI statistics names, in the order of [`statistics`].
 pub const STAT_NAMES: [&str; 18] = [
     "mean", "var", "skew", "kurt", "median", "min", "p10", "p90", "max", "iqr", "range", "mad",
@@ -32,7 +82,7 @@ pub fn statistics(xs: &[f64]) -> [f64; 18] {
         return [f64::NAN; 18];
     }
     let mut s = xs.to_vec();
-    s.sort_by(|a, b| a.total_cmp(b));
+    sort_total(&mut s);
     let n = s.len() as f64;
     let mean = s.iter().sum::<f64>() / n;
     let m2 = s.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
@@ -223,13 +273,24 @@ pub fn firstorder_pyradiomics(
         return [f64::NAN; 19];
     }
     let mut s = xs.to_vec();
-    s.sort_by(|a, b| a.total_cmp(b));
+    sort_total(&mut s);
     let n = s.len() as f64;
-    let energy: f64 = s.iter().map(|x| (x + shift).powi(2)).sum();
-    let mean = s.iter().sum::<f64>() / n;
-    let m2 = s.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
-    let m3 = s.iter().map(|x| (x - mean).powi(3)).sum::<f64>() / n;
-    let m4 = s.iter().map(|x| (x - mean).powi(4)).sum::<f64>() / n;
+    // Each sum runs over the sorted values in order, as separate passes would.
+    let (mut energy, mut sum) = (0.0f64, 0.0f64);
+    for &x in &s {
+        energy += (x + shift).powi(2);
+        sum += x;
+    }
+    let mean = sum / n;
+    let (mut s2, mut s3, mut s4, mut sabs) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    for &x in &s {
+        let d = x - mean;
+        s2 += d.powi(2);
+        s3 += d.powi(3);
+        s4 += d.powi(4);
+        sabs += d.abs();
+    }
+    let (m2, m3, m4) = (s2 / n, s3 / n, s4 / n);
     let (skew, kurt) = if m2 == 0.0 {
         (0.0, 0.0)
     } else {
@@ -237,21 +298,20 @@ pub fn firstorder_pyradiomics(
     };
     let p10 = percentile(&s, 10.0);
     let p90 = percentile(&s, 90.0);
-    let robust: Vec<f64> = s
-        .iter()
-        .copied()
-        .filter(|&x| x >= p10 && x <= p90)
-        .collect();
+    // The values in [p10, p90] are a contiguous run of the sorted values.
+    let robust = &s[s.partition_point(|&x| x < p10)..s.partition_point(|&x| x <= p90)];
     let rmean = robust.iter().sum::<f64>() / robust.len() as f64;
     let rmad = robust.iter().map(|x| (x - rmean).abs()).sum::<f64>() / robust.len() as f64;
-    let mut counts = std::collections::BTreeMap::new();
+    // Level histogram, summed in increasing level order.
+    let top = levels.iter().copied().max().unwrap_or(0) as usize;
+    let mut counts = vec![0usize; top + 1];
     for &l in levels {
-        *counts.entry(l).or_insert(0usize) += 1;
+        counts[l as usize] += 1;
     }
     let nl = levels.len() as f64;
     let mut entropy = 0.0;
     let mut uniformity = 0.0;
-    for &c in counts.values() {
+    for &c in counts.iter().filter(|&&c| c > 0) {
         let p = c as f64 / nl;
         entropy -= p * (p + f64::EPSILON).log2();
         uniformity += p * p;
@@ -268,7 +328,7 @@ pub fn firstorder_pyradiomics(
         percentile(&s, 50.0),
         percentile(&s, 75.0) - percentile(&s, 25.0),
         s[s.len() - 1] - s[0],
-        s.iter().map(|x| (x - mean).abs()).sum::<f64>() / n,
+        sabs / n,
         rmad,
         (energy / n).sqrt(),
         m2.sqrt(),

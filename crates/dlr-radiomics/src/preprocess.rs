@@ -53,16 +53,19 @@ pub fn crop(image: &Image, mask: &Mask, round: bool) -> Result<Option<Roi>> {
             let start = lo[0] + inx * (y + iny * z);
             let irow = &idata[start..start + dims[0]];
             let mrow = &mdata[start..start + dims[0]];
-            for (&v, &m) in irow.iter().zip(mrow) {
-                let mut v = v as f64;
-                if round {
-                    v = v.round();
-                }
-                let m = m != 0;
-                values.push(v);
-                morph.push(m);
-                imask.push(m && !v.is_nan());
+            let v0 = values.len();
+            if round {
+                values.extend(irow.iter().map(|&v| round_half_away(v as f64)));
+            } else {
+                values.extend(irow.iter().map(|&v| v as f64));
             }
+            morph.extend(mrow.iter().map(|&m| m != 0));
+            imask.extend(
+                values[v0..]
+                    .iter()
+                    .zip(mrow)
+                    .map(|(v, &m)| (m != 0) & !v.is_nan()),
+            );
         }
     }
     Ok(Some(Roi {
@@ -75,6 +78,52 @@ pub fn crop(image: &Image, mask: &Mask, round: bool) -> Result<Option<Roi>> {
     }))
 }
 
+/// `v.round()` (half away from zero), bitwise equal to it, without the libm call that the
+/// baseline x86-64 target makes for `f64::round` (and in a form the compiler vectorises):
+/// `(a + 2⁵²) − 2⁵²` rounds |v| to the nearest integer, ties to even, exactly for |v| < 2⁵²;
+/// a tie that went down is moved up. Larger magnitudes, infinities and NaN are returned as
+/// they are (they are integers or not numbers, as `round` leaves them).
+#[inline]
+pub(crate) fn round_half_away(v: f64) -> f64 {
+    const TWO52: f64 = 4_503_599_627_370_496.0;
+    let a = v.abs();
+    let r = (a + TWO52) - TWO52;
+    // r − a is exact (r is within 0.5 of a); a tie rounded to the even integer below is -0.5.
+    let r = if r - a == -0.5 { r + 1.0 } else { r };
+    if a < TWO52 {
+        r.copysign(v)
+    } else {
+        v
+    }
+}
+
+/// Size of the blocks a mask row is scanned in (an OR-reduction per block, vectorised).
+const SCAN_BLOCK: usize = 64;
+
+/// Index of the first non-zero byte of `row`.
+fn first_nonzero(row: &[u8]) -> Option<usize> {
+    let mut base = 0;
+    for c in row.chunks(SCAN_BLOCK) {
+        if c.iter().fold(0u8, |a, &b| a | b) != 0 {
+            return c.iter().position(|&m| m != 0).map(|k| base + k);
+        }
+        base += c.len();
+    }
+    None
+}
+
+/// Index of the last non-zero byte of `row`.
+fn last_nonzero(row: &[u8]) -> Option<usize> {
+    let mut end = row.len();
+    for c in row.rchunks(SCAN_BLOCK) {
+        end -= c.len();
+        if c.iter().fold(0u8, |a, &b| a | b) != 0 {
+            return c.iter().rposition(|&m| m != 0).map(|k| end + k);
+        }
+    }
+    None
+}
+
 /// Inclusive bounding box `(low, high)` of the mask's non-zero voxels, scanning whole rows.
 pub fn bounding_box(mask: &Mask) -> Option<([usize; 3], [usize; 3])> {
     let [nx, ny, nz] = mask.dims();
@@ -84,10 +133,10 @@ pub fn bounding_box(mask: &Mask) -> Option<([usize; 3], [usize; 3])> {
     for z in 0..nz {
         for y in 0..ny {
             let row = &data[nx * (y + ny * z)..nx * (y + ny * z) + nx];
-            let Some(first) = row.iter().position(|&m| m != 0) else {
+            let Some(first) = first_nonzero(row) else {
                 continue;
             };
-            let last = row.iter().rposition(|&m| m != 0).unwrap_or(first);
+            let last = last_nonzero(row).unwrap_or(first);
             lo = [lo[0].min(first), lo[1].min(y), lo[2].min(z)];
             hi = [hi[0].max(last), hi[1].max(y), hi[2].max(z)];
         }
@@ -122,14 +171,41 @@ pub fn resegment(roi: &mut Roi, r: &Resegmentation) {
 }
 
 fn min_max(roi: &Roi) -> Option<(f64, f64)> {
-    let mut it = roi
-        .values
+    // Masked voxels are never NaN (the intensity mask leaves NaN out), so plain comparisons
+    // find the extremes; outside the mask ±∞ stand in, which never win. Four independent
+    // accumulators keep the comparison chains short.
+    let mut lo = [f64::INFINITY; 4];
+    let mut hi = [f64::NEG_INFINITY; 4];
+    let n4 = roi.values.len() / 4 * 4;
+    let pick = |v: f64, m: bool| {
+        if m {
+            (v, v)
+        } else {
+            (f64::INFINITY, f64::NEG_INFINITY)
+        }
+    };
+    for (vs, ms) in roi.values[..n4]
+        .chunks_exact(4)
+        .zip(roi.imask[..n4].chunks_exact(4))
+    {
+        for k in 0..4 {
+            let (a, b) = pick(vs[k], ms[k]);
+            lo[k] = if a < lo[k] { a } else { lo[k] };
+            hi[k] = if b > hi[k] { b } else { hi[k] };
+        }
+    }
+    for (&v, &m) in roi.values[n4..].iter().zip(&roi.imask[n4..]) {
+        let (a, b) = pick(v, m);
+        lo[0] = if a < lo[0] { a } else { lo[0] };
+        hi[0] = if b > hi[0] { b } else { hi[0] };
+    }
+    let lo = lo
         .iter()
-        .zip(&roi.imask)
-        .filter(|(_, &m)| m)
-        .map(|(&v, _)| v);
-    let first = it.next()?;
-    Some(it.fold((first, first), |(a, b), v| (a.min(v), b.max(v))))
+        .fold(f64::INFINITY, |a, &b| if b < a { b } else { a });
+    let hi = hi
+        .iter()
+        .fold(f64::NEG_INFINITY, |a, &b| if b > a { b } else { a });
+    (lo <= hi).then_some((lo, hi))
 }
 
 /// IBSI discretisation. `fbs_origin` is the lower bound of the re-segmentation range (when
@@ -234,11 +310,32 @@ pub fn discretise_pyradiomics(roi: &Roi, d: &Discretisation) -> Result<LevelGrid
         }
     };
     let mut top = 1u32;
+    // numpy.digitize: index i with edges[i-1] <= v < edges[i], i.e. the number of edges <= v.
+    // Edges are equally spaced, so a guess from the spacing, moved by at most one edge after
+    // comparing with the edges themselves, is checked and kept; otherwise (never for sane
+    // edges) a binary search decides. The result equals the binary search over `edges`.
+    let ne = edges.len();
+    let (e0, inv_step) = (edges[0], (ne - 1) as f64 / (edges[ne - 1] - edges[0]));
+    // `ext[k]` = edges[k − 1], with −∞ and +∞ at the ends.
+    let mut ext = Vec::with_capacity(ne + 2);
+    ext.push(f64::NEG_INFINITY);
+    ext.extend_from_slice(&edges);
+    ext.push(f64::INFINITY);
+    let digitize = |v: f64| -> usize {
+        // Saturating conversion: NaN or negative → 0, huge → usize::MAX (clamped below).
+        let t = ((v - e0) * inv_step) as usize;
+        let g = t.saturating_add(1).min(ne);
+        let i = g - usize::from(ext[g] > v);
+        let i = i + usize::from(ext[i + 1] <= v);
+        if ext[i] <= v && v < ext[i + 1] {
+            i
+        } else {
+            edges.partition_point(|&e| e <= v)
+        }
+    };
     for ((l, &v), &m) in levels.iter_mut().zip(&roi.values).zip(&roi.imask) {
         if m {
-            // numpy.digitize: index i with edges[i-1] <= v < edges[i].
-            let i = edges.partition_point(|&e| e <= v);
-            *l = i.max(1) as u32;
+            *l = digitize(v).max(1) as u32;
             top = top.max(*l);
         }
     }
@@ -247,4 +344,97 @@ pub fn discretise_pyradiomics(roi: &Roi, d: &Discretisation) -> Result<LevelGrid
         dims: roi.dims,
         ng: top as usize,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_half_away_equals_f64_round_bitwise() {
+        let mut xs: Vec<f64> = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.5,
+            -1.5,
+            2.5,
+            -2.5,
+            0.49999999999999994,
+            -0.49999999999999994,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            9.007_199_254_740_993e15,
+            1e300,
+            -1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::NAN,
+        ];
+        // f32 values as images hold them, and f64 values with every fraction.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..200_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let bits = state >> 11;
+            let scale = [1.0, 1e3, 1e6, 3e9, 1e17][(state >> 60) as usize % 5];
+            let v = (bits as f64 / (1u64 << 53) as f64 - 0.5) * scale;
+            xs.push(v);
+            xs.push(v as f32 as f64);
+            xs.push((v * 2.0).round() / 2.0); // exact ties
+        }
+        for v in xs {
+            let (a, b) = (round_half_away(v), v.round());
+            assert!(
+                a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+                "{v:e}: {a:e} vs {b:e}"
+            );
+        }
+    }
+
+    #[test]
+    fn pyradiomics_binning_matches_binary_search_of_the_edges() {
+        // Values on, just below and just above every edge, for several widths and origins.
+        for &(width, base) in &[
+            (25.0, 0.0),
+            (0.1, -3.3),
+            (7.0, 1e6),
+            (1.0, -0.5),
+            (3e-5, 2.0),
+        ] {
+            let mut values = Vec::new();
+            for k in -3..60 {
+                let e = base + k as f64 * width;
+                // Neighbouring floats (e > 0 or e < 0 alike: one unit in the last place either way).
+                let (below, above) = (
+                    f64::from_bits(e.to_bits().wrapping_sub(1)),
+                    f64::from_bits(e.to_bits() + 1),
+                );
+                values.extend([e, below, above, e + width * 0.5]);
+            }
+            let n = values.len();
+            let roi = Roi {
+                dims: [n, 1, 1],
+                spacing: [1.0; 3],
+                values: values.clone(),
+                morph: vec![true; n],
+                imask: vec![true; n],
+                origin: [0; 3],
+            };
+            let grid = discretise_pyradiomics(&roi, &Discretisation::FixedBinSize { width })
+                .expect("binning");
+            let (min, max) = min_max(&roi).expect("non-empty");
+            let low = min - min.rem_euclid(width);
+            let count = ((max + 2.0 * width - low) / width).ceil() as usize;
+            let edges: Vec<f64> = (0..count).map(|k| low + k as f64 * width).collect();
+            for (v, l) in values.iter().zip(&grid.levels) {
+                let want = edges.partition_point(|&e| e <= *v).max(1) as u32;
+                assert_eq!(*l, want, "value {v:e}, width {width}");
+            }
+        }
+    }
 }

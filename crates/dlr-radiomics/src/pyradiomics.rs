@@ -6,7 +6,9 @@ use crate::intensity::{firstorder_pyradiomics, FIRSTORDER_PYR};
 use crate::mesh;
 use crate::preprocess::Roi;
 use crate::settings::{Family, Settings};
-use crate::texture::formulas::{glcm_pyradiomics, ngtdm_features, zone_like, GLCM_PYR, PYR_EPS};
+use crate::texture::formulas::{
+    glcm_pyradiomics, ngtdm_features, zone_like, zone_like_sparse, GLCM_PYR, PYR_EPS,
+};
 use crate::texture::matrices::{self, LevelGrid, DIRS_2D, DIRS_3D};
 
 const GLRLM: [&str; 16] = [
@@ -152,19 +154,23 @@ pub(crate) fn extract(
     };
     let grid = &compact;
     let vals = if vals.is_empty() { vec![1.0] } else { vals };
-    let ng = grid.ng;
     // Units over which neighbourhoods are taken: whole volume, or each slice with force2D.
     // NGTDM and NGLDM work on the grey-level values themselves, so they use the original grid.
-    let units: Vec<LevelGrid> = if planar && orig.dims[2] > 1 {
+    let slices: Vec<LevelGrid> = if planar && orig.dims[2] > 1 {
         (0..orig.dims[2]).map(|z| orig.slice(z)).collect()
     } else {
-        vec![orig.clone()]
+        Vec::new()
+    };
+    let units: Vec<&LevelGrid> = if slices.is_empty() {
+        vec![orig]
+    } else {
+        slices.iter().collect()
     };
     let orig_vals: Vec<f64> = (1..=ng_max).map(|v| v as f64).collect();
     if fam(Family::Glcm) {
-        let per: Vec<[f64; 24]> = dirs
+        let per: Vec<[f64; 24]> = matrices::glcm_dirs(grid, &dirs)
             .iter()
-            .map(|&d| glcm_pyradiomics(&matrices::glcm(grid, d), &vals, ng_max))
+            .map(|m| glcm_pyradiomics(m, &vals, ng_max))
             .collect();
         let f = nanmean(&per);
         for (n, v) in GLCM_PYR.iter().zip(f) {
@@ -173,12 +179,9 @@ pub(crate) fn extract(
     }
     if fam(Family::Glrlm) {
         let nv = grid.count() as f64;
-        let per: Vec<[f64; 17]> = dirs
+        let per: Vec<[f64; 17]> = matrices::glrlm_dirs_trimmed(grid, &dirs)
             .iter()
-            .map(|&d| {
-                let (m, nj) = matrices::glrlm(grid, d);
-                zone_like(&m, &vals, nj, nv, PYR_EPS)
-            })
+            .map(|(m, nj)| zone_like(m, &vals, *nj, nv, PYR_EPS))
             .collect();
         let f = nanmean(&per);
         for (n, v) in GLRLM.iter().zip(f) {
@@ -186,30 +189,41 @@ pub(crate) fn extract(
         }
     }
     if fam(Family::Glszm) {
-        let mut sizes: Vec<(u32, usize)> = Vec::new();
+        // The size-zone matrix is as wide as the largest zone: kept sparse, in storage order.
+        let mut sizes: Vec<(usize, usize)> = Vec::new();
         for u in &units {
-            let dist = vec![0u32; u.levels.len()];
             sizes.extend(
-                matrices::zones(u, &dist)
+                matrices::zone_sizes(u)
                     .iter()
-                    .map(|z| (index[z.level as usize], z.size)),
+                    .map(|&(l, size)| (index[l as usize] as usize - 1, size - 1)),
             );
         }
-        let nj = sizes.iter().map(|s| s.1).max().unwrap_or(1);
-        let mut m = vec![0.0; ng * nj];
-        for (l, s) in &sizes {
-            m[(*l as usize - 1) * nj + s - 1] += 1.0;
+        sizes.sort_unstable();
+        let mut entries: Vec<(usize, usize, f64)> = Vec::new();
+        for (i, j) in sizes {
+            match entries.last_mut() {
+                Some(e) if (e.0, e.1) == (i, j) => e.2 += 1.0,
+                _ => entries.push((i, j, 1.0)),
+            }
         }
-        let f = zone_like(&m, &vals, nj, grid.count() as f64, PYR_EPS);
+        let f = zone_like_sparse(&entries, &vals, grid.count() as f64, PYR_EPS);
         for (n, v) in GLSZM.iter().zip(f) {
             push(out, name("glszm", n), v);
         }
     }
-    if fam(Family::Ngldm) {
-        let mut acc: Vec<f64> = Vec::new();
-        let mut nj = 0;
+    // NGTDM and GLDM share one pass over the neighbourhoods of each unit.
+    let (want_ngtdm, want_gldm) = (fam(Family::Ngtdm), fam(Family::Ngldm));
+    let mut nsum = vec![0.0; ng_max];
+    let mut ssum = vec![0.0; ng_max];
+    let mut acc: Vec<f64> = Vec::new();
+    let mut nj = 0;
+    if want_ngtdm || want_gldm {
         for u in &units {
-            let (m, j) = matrices::ngldm(u, settings.ngldm_alpha);
+            let ((n, s), (m, j)) = matrices::ngtdm_ngldm(u, false, settings.ngldm_alpha);
+            for k in 0..ng_max {
+                nsum[k] += n[k];
+                ssum[k] += s[k];
+            }
             nj = j;
             if acc.is_empty() {
                 acc = m;
@@ -219,21 +233,14 @@ pub(crate) fn extract(
                 }
             }
         }
+    }
+    if want_gldm {
         let f = zone_like(&acc, &orig_vals, nj, orig.count() as f64, PYR_EPS);
         for (k, n) in GLDM {
             push(out, name("gldm", n), f[k]);
         }
     }
-    if fam(Family::Ngtdm) {
-        let mut nsum = vec![0.0; ng_max];
-        let mut ssum = vec![0.0; ng_max];
-        for u in &units {
-            let (n, s) = matrices::ngtdm(u, false);
-            for k in 0..ng_max {
-                nsum[k] += n[k];
-                ssum[k] += s[k];
-            }
-        }
+    if want_ngtdm {
         let f = ngtdm_features(&nsum, &ssum, true);
         for (n, v) in NGTDM.iter().zip(f) {
             push(out, name("ngtdm", n), v);

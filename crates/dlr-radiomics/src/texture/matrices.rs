@@ -50,26 +50,41 @@ impl LevelGrid {
     }
 }
 
-/// The grid padded by one voxel of level 0 on every side, for neighbour access without bounds
-/// checks: returns the padded levels, padded dims and a map from padded to original index.
+/// The grid padded by one voxel of level 0 on each side in x and y, and in z when `pad_z` (a
+/// volume, or directions leaving the plane), for neighbour access without bounds checks.
 struct Padded {
     levels: Vec<u32>,
+    /// Padded dimensions.
     dims: [usize; 3],
+    /// Original dimensions.
+    inner: [usize; 3],
+    /// First padded z layer holding original voxels (0 or 1).
+    z0: usize,
 }
 
 impl Padded {
-    fn new(g: &LevelGrid) -> Self {
+    fn new(g: &LevelGrid, pad_z: bool) -> Self {
         let [nx, ny, nz] = g.dims;
-        let dims = [nx + 2, ny + 2, nz + 2];
+        let z0 = usize::from(pad_z);
+        let dims = [nx + 2, ny + 2, nz + 2 * z0];
         let mut levels = vec![0u32; dims[0] * dims[1] * dims[2]];
         for z in 0..nz {
             for y in 0..ny {
                 let src = &g.levels[nx * (y + ny * z)..nx * (y + ny * z) + nx];
-                let o = 1 + dims[0] * (y + 1 + dims[1] * (z + 1));
+                let o = 1 + dims[0] * (y + 1 + dims[1] * (z + z0));
                 levels[o..o + nx].copy_from_slice(src);
             }
         }
-        Padded { levels, dims }
+        Padded {
+            levels,
+            dims,
+            inner: g.dims,
+            z0,
+        }
+    }
+    /// Whether a grid needs z padding for these directions.
+    fn needs_z(g: &LevelGrid, dirs: &[[isize; 3]]) -> bool {
+        g.dims[2] > 1 || dirs.iter().any(|d| d[2] != 0)
     }
     fn offset(&self, d: [isize; 3]) -> isize {
         d[0] + d[1] * self.dims[0] as isize + d[2] * (self.dims[0] * self.dims[1]) as isize
@@ -89,81 +104,211 @@ impl Padded {
         }
         v
     }
-    /// Padded indices of the original voxels, in original order.
-    fn interior(&self) -> impl Iterator<Item = usize> + '_ {
-        let [px, py, pz] = self.dims;
-        (1..pz - 1).flat_map(move |z| {
-            (1..py - 1).flat_map(move |y| (1..px - 1).map(move |x| x + px * (y + py * z)))
-        })
+    /// Padded index of the first voxel of each original row, in original order.
+    fn rows(&self) -> impl Iterator<Item = usize> + '_ {
+        let [px, py, _] = self.dims;
+        let [_, ny, nz] = self.inner;
+        let z0 = self.z0;
+        (0..nz).flat_map(move |z| (0..ny).map(move |y| 1 + px * (y + 1 + py * (z + z0))))
     }
 }
 
 /// Symmetric co-occurrence counts (`ng × ng`, row-major, levels 1-based at index 0) for one direction.
 pub fn glcm(g: &LevelGrid, d: [isize; 3]) -> Vec<f64> {
+    glcm_dirs(g, &[d]).pop().unwrap_or_default()
+}
+
+/// Symmetric co-occurrence counts for each direction of `dirs` (as [`glcm`] gives them),
+/// counted in one pass over the grid.
+pub fn glcm_dirs(g: &LevelGrid, dirs: &[[isize; 3]]) -> Vec<Vec<f64>> {
     let ng = g.ng;
-    let mut m = vec![0.0; ng * ng];
-    let [nx, ny, nz] = g.dims;
-    // Iterate over the sub-range of voxels whose neighbour lies inside the grid.
-    let xr = if d[0] >= 0 {
-        0..nx.saturating_sub(d[0] as usize)
-    } else {
-        (-d[0]) as usize..nx
-    };
-    let yr = if d[1] >= 0 {
-        0..ny.saturating_sub(d[1] as usize)
-    } else {
-        (-d[1]) as usize..ny
-    };
-    let zr = if d[2] >= 0 {
-        0..nz.saturating_sub(d[2] as usize)
-    } else {
-        (-d[2]) as usize..nz
-    };
-    let off = d[0] + d[1] * nx as isize + d[2] * (nx * ny) as isize;
-    for z in zr {
-        for y in yr.clone() {
-            let row = nx * (y + ny * z);
-            for x in xr.clone() {
-                let i = row + x;
-                let a = g.levels[i];
-                if a == 0 {
-                    continue;
+    let ng2 = ng * ng;
+    let p = Padded::new(g, Padded::needs_z(g, dirs));
+    let offs: Vec<isize> = dirs.iter().map(|&d| p.offset(d)).collect();
+    // Ordered pair counts (a, b) per direction; the symmetric matrix is c + cᵀ.
+    let mut c = vec![0u32; dirs.len() * ng2];
+    let nx = g.dims[0];
+    let lv = &p.levels;
+    for r in p.rows() {
+        for i in r..r + nx {
+            let a = lv[i] as usize;
+            if a == 0 {
+                continue;
+            }
+            let row = (a - 1) * ng;
+            for (k, &o) in offs.iter().enumerate() {
+                let b = lv[(i as isize + o) as usize] as usize;
+                if b != 0 {
+                    c[k * ng2 + row + b - 1] += 1;
                 }
-                let b = g.levels[(i as isize + off) as usize];
-                if b == 0 {
-                    continue;
-                }
-                let (a, b) = (a as usize - 1, b as usize - 1);
-                m[a * ng + b] += 1.0;
-                m[b * ng + a] += 1.0;
             }
         }
     }
-    m
+    (0..dirs.len())
+        .map(|k| {
+            let ck = &c[k * ng2..(k + 1) * ng2];
+            let mut m = vec![0.0; ng2];
+            for a in 0..ng {
+                for b in 0..ng {
+                    m[a * ng + b] = (ck[a * ng + b] + ck[b * ng + a]) as f64;
+                }
+            }
+            m
+        })
+        .collect()
 }
 
 /// Run-length counts for one direction: `ng` rows × `max_run` columns (run length 1 at column 0).
 pub fn glrlm(g: &LevelGrid, d: [isize; 3]) -> (Vec<f64>, usize) {
-    let [nx, ny, nz] = g.dims;
-    let max_run = nx.max(ny).max(nz);
+    let max_run = g.dims[0].max(g.dims[1]).max(g.dims[2]);
+    let counts = run_counts(g, &[d]);
+    (counts[0].iter().map(|&c| c as f64).collect(), max_run)
+}
+
+/// Run-length counts for each direction of `dirs`, each with only as many columns as its
+/// longest run (`(matrix, columns)`; the dropped columns of [`glrlm`]'s matrix hold zeros),
+/// found in one pass over the grid.
+pub fn glrlm_dirs_trimmed(g: &LevelGrid, dirs: &[[isize; 3]]) -> Vec<(Vec<f64>, usize)> {
     let ng = g.ng;
-    let mut m = vec![0.0; ng * max_run];
-    let p = Padded::new(g);
-    let off = p.offset(d);
-    for i in 0..p.levels.len() {
-        let l = p.levels[i];
-        if l == 0 || p.levels[(i as isize - off) as usize] == l {
-            continue; // outside, or not the start of a run
+    let max_run = g.dims[0].max(g.dims[1]).max(g.dims[2]);
+    run_counts(g, dirs)
+        .into_iter()
+        .map(|c| {
+            let nj = (0..max_run)
+                .rev()
+                .find(|&j| (0..ng).any(|i| c[i * max_run + j] != 0))
+                .map_or(1, |j| j + 1);
+            let mut m = vec![0.0; ng * nj];
+            for i in 0..ng {
+                for j in 0..nj {
+                    m[i * nj + j] = c[i * max_run + j] as f64;
+                }
+            }
+            (m, nj)
+        })
+        .collect()
+}
+
+/// Run-length counts (`ng × max_run`, integer) per direction. In a single slice, runs along x
+/// come from the row runs and runs along the other in-plane directions from a row-by-row
+/// recurrence (run length so far = predecessor's + 1); otherwise each voxel that starts a run
+/// (its predecessor along the direction has another level) walks the run.
+fn run_counts(g: &LevelGrid, dirs: &[[isize; 3]]) -> Vec<Vec<u32>> {
+    let max_run = g.dims[0].max(g.dims[1]).max(g.dims[2]);
+    let ng = g.ng;
+    let p = Padded::new(g, Padded::needs_z(g, dirs));
+    let nx = g.dims[0];
+    let px = p.dims[0];
+    let lv = &p.levels;
+    let planar = g.dims[2] == 1 && !Padded::needs_z(g, dirs);
+    let mut row_runs: Option<RowRuns> = None;
+    let mut out = Vec::with_capacity(dirs.len());
+    for &d in dirs {
+        let mut m = vec![0u32; ng * max_run];
+        // A direction and its opposite give the same runs.
+        let (dx, dy) = if d[1] < 0 || (d[1] == 0 && d[0] < 0) {
+            (-d[0], -d[1])
+        } else {
+            (d[0], d[1])
+        };
+        if planar && dy == 0 && dx == 1 {
+            let rr = row_runs.get_or_insert_with(|| RowRuns::new(g));
+            for run in &rr.runs {
+                m[(run.level as usize - 1) * max_run + run.len as usize - 1] += 1;
+            }
+        } else if planar && dy == 1 && dx.abs() <= 1 {
+            // len[x] of the current row: length of the run so far ending at (x, y).
+            let mut prev = vec![0u32; px];
+            let mut cur = vec![0u32; px];
+            let up = px as isize + dx;
+            for r in p.rows() {
+                for x in 0..nx {
+                    let i = r + x;
+                    let l = lv[i];
+                    if l == 0 {
+                        cur[x + 1] = 0;
+                        continue;
+                    }
+                    let len = if lv[(i as isize - up) as usize] == l {
+                        prev[(x as isize + 1 - dx) as usize] + 1
+                    } else {
+                        1
+                    };
+                    cur[x + 1] = len;
+                    if lv[(i as isize + up) as usize] != l {
+                        m[(l as usize - 1) * max_run + len as usize - 1] += 1;
+                    }
+                }
+                std::mem::swap(&mut prev, &mut cur);
+            }
+        } else {
+            let off = p.offset(d);
+            for r in p.rows() {
+                for i in r..r + nx {
+                    let l = lv[i];
+                    if l == 0 || lv[(i as isize - off) as usize] == l {
+                        continue; // outside, or not the start of a run
+                    }
+                    let mut len = 1;
+                    let mut j = (i as isize + off) as usize;
+                    while lv[j] == l {
+                        len += 1;
+                        j = (j as isize + off) as usize;
+                    }
+                    m[(l as usize - 1) * max_run + len - 1] += 1;
+                }
+            }
         }
-        let mut len = 1;
-        let mut j = (i as isize + off) as usize;
-        while p.levels[j] == l {
-            len += 1;
-            j = (j as isize + off) as usize;
-        }
-        m[(l as usize - 1) * max_run + len - 1] += 1.0;
+        out.push(m);
     }
-    (m, max_run)
+    out
+}
+
+/// One run of equal level along x.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    /// First x.
+    x: u32,
+    /// Length in voxels.
+    len: u32,
+    /// Grey level (> 0).
+    level: u32,
+}
+
+/// The runs of equal level along x of every row (`y`, `z`), rows in storage order.
+struct RowRuns {
+    runs: Vec<Run>,
+    /// Index of each row's first run; one entry per row plus the end.
+    row_start: Vec<usize>,
+}
+
+impl RowRuns {
+    fn new(g: &LevelGrid) -> Self {
+        let [nx, ny, nz] = g.dims;
+        let mut runs = Vec::new();
+        let mut row_start = Vec::with_capacity(ny * nz + 1);
+        for row in g.levels.chunks_exact(nx.max(1)).take(ny * nz) {
+            row_start.push(runs.len());
+            let mut x = 0;
+            while x < nx {
+                let l = row[x];
+                let start = x;
+                x += 1;
+                while x < nx && row[x] == l {
+                    x += 1;
+                }
+                if l != 0 {
+                    runs.push(Run {
+                        x: start as u32,
+                        len: (x - start) as u32,
+                        level: l,
+                    });
+                }
+            }
+        }
+        row_start.push(runs.len());
+        RowRuns { runs, row_start }
+    }
 }
 
 /// A connected zone of equal grey level: level, size in voxels and minimal border distance.
@@ -178,44 +323,118 @@ pub struct Zone {
 }
 
 /// Connected zones (8-connected in a single slice, 26-connected in 3D) with their minimal
-/// distance according to `dist` (one value per voxel).
+/// distance according to `dist` (one value per voxel), in the order of each zone's first voxel.
 pub fn zones(g: &LevelGrid, dist: &[u32]) -> Vec<Zone> {
-    let p = Padded::new(g);
-    let nb = p.neighbourhood(g.dims[2] == 1);
-    let mut pdist = vec![0u32; p.levels.len()];
-    for (k, i) in p.interior().enumerate() {
-        pdist[i] = dist[k];
-    }
-    let mut seen = vec![false; p.levels.len()];
-    let mut out = Vec::new();
-    let mut stack = Vec::new();
-    for start in 0..p.levels.len() {
-        let l = p.levels[start];
-        if l == 0 || seen[start] {
-            continue;
+    let rr = RowRuns::new(g);
+    let (zone_of_run, levels) = label_runs(&rr, g.dims);
+    let nx = g.dims[0];
+    let mut out: Vec<Zone> = levels
+        .into_iter()
+        .map(|level| Zone {
+            level,
+            size: 0,
+            distance: u32::MAX,
+        })
+        .collect();
+    for row in 0..rr.row_start.len() - 1 {
+        for k in rr.row_start[row]..rr.row_start[row + 1] {
+            let run = rr.runs[k];
+            let z = &mut out[zone_of_run[k] as usize];
+            z.size += run.len as usize;
+            let i0 = row * nx + run.x as usize;
+            for &d in &dist[i0..i0 + run.len as usize] {
+                z.distance = z.distance.min(d);
+            }
         }
-        seen[start] = true;
-        stack.push(start);
-        let mut size = 0;
-        let mut dmin = u32::MAX;
-        while let Some(i) = stack.pop() {
-            size += 1;
-            dmin = dmin.min(pdist[i]);
-            for &o in &nb {
-                let n = (i as isize + o) as usize;
-                if !seen[n] && p.levels[n] == l {
-                    seen[n] = true;
-                    stack.push(n);
+    }
+    out
+}
+
+/// Connected zones as `(level, size)`, in the order of each zone's first voxel (as [`zones`]
+/// gives them, without distances).
+pub fn zone_sizes(g: &LevelGrid) -> Vec<(u32, usize)> {
+    let rr = RowRuns::new(g);
+    let (zone_of_run, levels) = label_runs(&rr, g.dims);
+    let mut out: Vec<(u32, usize)> = levels.into_iter().map(|l| (l, 0)).collect();
+    for (run, &z) in rr.runs.iter().zip(&zone_of_run) {
+        out[z as usize].1 += run.len as usize;
+    }
+    out
+}
+
+/// Finds the root of `x` with path halving.
+fn find(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        let gp = parent[parent[x as usize] as usize];
+        parent[x as usize] = gp;
+        x = gp;
+    }
+    x
+}
+
+/// Joins the row runs into zones (8-connected in a single slice, 26-connected in 3D) with
+/// union–find over runs: a run touches the runs of the earlier neighbouring rows (y − 1 in its
+/// slice; in 3D also y − 1, y, y + 1 of the slice before) that overlap its x range widened by
+/// one. Returns each run's zone number, zones numbered in the order of their first voxel, and
+/// each zone's level.
+fn label_runs(rr: &RowRuns, dims: [usize; 3]) -> (Vec<u32>, Vec<u32>) {
+    let [_, ny, nz] = dims;
+    let runs = &rr.runs;
+    let mut parent: Vec<u32> = (0..runs.len() as u32).collect();
+    let nbr_rows: &[(isize, isize)] = if nz == 1 {
+        &[(-1, 0)]
+    } else {
+        &[(-1, 0), (-1, -1), (0, -1), (1, -1)]
+    };
+    for z in 0..nz {
+        for y in 0..ny {
+            let row = y + ny * z;
+            let (a, b) = (rr.row_start[row], rr.row_start[row + 1]);
+            if a == b {
+                continue;
+            }
+            for &(dy, dz) in nbr_rows {
+                let (yn, zn) = (y as isize + dy, z as isize + dz);
+                if yn < 0 || zn < 0 || yn >= ny as isize {
+                    continue;
+                }
+                let nrow = yn as usize + ny * zn as usize;
+                let (mut j, jend) = (rr.row_start[nrow], rr.row_start[nrow + 1]);
+                for k in a..b {
+                    let r = runs[k];
+                    // Neighbour runs touching [r.x − 1, r.x + r.len].
+                    while j < jend && runs[j].x + runs[j].len < r.x {
+                        j += 1;
+                    }
+                    let mut q = j;
+                    while q < jend && runs[q].x <= r.x + r.len {
+                        if runs[q].level == r.level {
+                            let (ra, rb) =
+                                (find(&mut parent, k as u32), find(&mut parent, q as u32));
+                            if ra != rb {
+                                // The smaller index (the zone's earlier first run) stays root.
+                                let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+                                parent[hi as usize] = lo;
+                            }
+                        }
+                        q += 1;
+                    }
                 }
             }
         }
-        out.push(Zone {
-            level: l,
-            size,
-            distance: dmin,
-        });
     }
-    out
+    let mut zone_of_root = vec![u32::MAX; runs.len()];
+    let mut levels = Vec::new();
+    let mut zone_of_run = Vec::with_capacity(runs.len());
+    for k in 0..runs.len() {
+        let root = find(&mut parent, k as u32) as usize;
+        if zone_of_root[root] == u32::MAX {
+            zone_of_root[root] = levels.len() as u32;
+            levels.push(runs[root].level);
+        }
+        zone_of_run.push(zone_of_root[root]);
+    }
+    (zone_of_run, levels)
 }
 
 /// Distance to the ROI border (IBSI GLDZM): border voxels have 1; 4-connected steps in a single
@@ -286,57 +505,83 @@ pub fn border_distance(roi: &[bool], dims: [usize; 3]) -> Vec<u32> {
 /// without any valid neighbour are left out (IBSI); otherwise they count with difference 0
 /// (PyRadiomics).
 pub fn ngtdm(g: &LevelGrid, require_neighbour: bool) -> (Vec<f64>, Vec<f64>) {
-    let mut n = vec![0.0; g.ng];
-    let mut s = vec![0.0; g.ng];
-    let p = Padded::new(g);
-    let nb = p.neighbourhood(g.dims[2] == 1);
-    for i in 0..p.levels.len() {
-        let l = p.levels[i];
-        if l == 0 {
-            continue;
-        }
-        let mut cnt = 0u32;
-        let mut sum = 0u64;
-        for &o in &nb {
-            let lj = p.levels[(i as isize + o) as usize];
-            if lj > 0 {
-                cnt += 1;
-                sum += lj as u64;
-            }
-        }
-        if cnt == 0 {
-            if !require_neighbour {
-                n[l as usize - 1] += 1.0;
-            }
-            continue;
-        }
-        n[l as usize - 1] += 1.0;
-        s[l as usize - 1] += (l as f64 - sum as f64 / cnt as f64).abs();
-    }
+    let (n, s, _) = neighbourhood_pass(g, require_neighbour, None);
     (n, s)
 }
 
 /// NGLDM counts: `ng` rows × `max_dep` columns, column k−1 for dependence k = 1 + number of
 /// neighbours (Chebyshev 1, in the mask) whose level differs by at most `alpha`.
 pub fn ngldm(g: &LevelGrid, alpha: u32) -> (Vec<f64>, usize) {
+    neighbourhood_pass(g, false, Some(alpha)).2
+}
+
+/// NGTDM per-level counts and difference sums, as [`ngtdm`] returns them.
+pub type NgtdmSums = (Vec<f64>, Vec<f64>);
+/// A count matrix with its number of columns, as [`ngldm`] and [`glrlm`] return them.
+pub type CountMatrix = (Vec<f64>, usize);
+
+/// [`ngtdm`] and [`ngldm`] of the same grid in one pass over the neighbourhoods.
+pub fn ngtdm_ngldm(g: &LevelGrid, require_neighbour: bool, alpha: u32) -> (NgtdmSums, CountMatrix) {
+    let (n, s, d) = neighbourhood_pass(g, require_neighbour, Some(alpha));
+    ((n, s), d)
+}
+
+/// NGTDM sums and, with `alpha`, NGLDM counts of a grid. Neighbour counts, sums and similar
+/// counts are gathered a row at a time, one neighbour offset after another (loops the compiler
+/// vectorises); the per-level sums then run over the voxels in storage order.
+fn neighbourhood_pass(
+    g: &LevelGrid,
+    require_neighbour: bool,
+    alpha: Option<u32>,
+) -> (Vec<f64>, Vec<f64>, CountMatrix) {
     let planar = g.dims[2] == 1;
     let max_dep = if planar { 9 } else { 27 };
-    let mut m = vec![0.0; g.ng * max_dep];
-    let p = Padded::new(g);
+    let mut n = vec![0u32; g.ng];
+    let mut s = vec![0.0; g.ng];
+    let mut dep = vec![0u32; if alpha.is_some() { g.ng * max_dep } else { 0 }];
+    let alpha_v = alpha.unwrap_or(0);
+    let p = Padded::new(g, !planar);
     let nb = p.neighbourhood(planar);
-    for i in 0..p.levels.len() {
-        let l = p.levels[i];
-        if l == 0 {
-            continue;
-        }
-        let mut dep = 1usize;
+    let nx = g.dims[0];
+    let lv = &p.levels;
+    let mut cnt = vec![0u32; nx];
+    let mut sum = vec![0u64; nx];
+    let mut sim = vec![0u32; nx];
+    for r in p.rows() {
+        let cur = &lv[r..r + nx];
+        cnt.fill(0);
+        sum.fill(0);
+        sim.fill(0);
         for &o in &nb {
-            let lj = p.levels[(i as isize + o) as usize];
-            if lj > 0 && lj.abs_diff(l) <= alpha {
-                dep += 1;
+            let nbr = &lv[(r as isize + o) as usize..][..nx];
+            for x in 0..nx {
+                let lj = nbr[x];
+                let inside = u32::from(lj > 0);
+                cnt[x] += inside;
+                sum[x] += u64::from(lj);
+                sim[x] += inside & u32::from(lj.abs_diff(cur[x]) <= alpha_v);
             }
         }
-        m[(l as usize - 1) * max_dep + dep - 1] += 1.0;
+        for x in 0..nx {
+            let l = cur[x];
+            if l == 0 {
+                continue;
+            }
+            let li = l as usize - 1;
+            if alpha.is_some() {
+                dep[li * max_dep + sim[x] as usize] += 1;
+            }
+            if cnt[x] == 0 {
+                if !require_neighbour {
+                    n[li] += 1;
+                }
+                continue;
+            }
+            n[li] += 1;
+            s[li] += (l as f64 - sum[x] as f64 / cnt[x] as f64).abs();
+        }
     }
-    (m, max_dep)
+    let n = n.into_iter().map(|c| c as f64).collect();
+    let dep = dep.into_iter().map(|c| c as f64).collect();
+    (n, s, (dep, max_dep))
 }
