@@ -3,7 +3,7 @@
 # dlr-radiomics' PyRadiomics preset on the same ROIs, one thread each, runs alternating.
 #   (a) BUSI development ROIs (2D), original image, all default classes, bin width 25;
 #   (b) the same ROIs, plus wavelet (coif1, level 1) and LoG sigma 1, 2, 3 mm image types;
-#   3D: PyRadiomics' brain1 and lung1 test cases, defaults (setting a).
+#   3D: PyRadiomics' brain1 and lung1 test cases, settings (a) and (b).
 # usage: bench/radiomics/run.sh [n_busi_cases=40] [reps=3]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -29,11 +29,13 @@ for setting in a b; do
   what="original"; [ "$setting" = b ] && what="original + wavelet + LoG 1,2,3"
   echo "($setting) BUSI 2D, $n ROIs, $what: pyradiomics ${p} ms, dlr ${d} ms, ratio $(ratio "$p" "$d")x"
 done
-for c in brain1 lung1; do
-  img="$shared/data/pyradiomics/${c}_image.nrrd"; lab="$shared/data/pyradiomics/${c}_label.nrrd"
-  d1=$("$dlr" volume "$img" "$lab" "$reps" | mean dlr)
-  p1=$($py volume "$img" "$lab" "$reps" | mean pyradiomics)
-  d2=$("$dlr" volume "$img" "$lab" "$reps" | mean dlr)
-  d=$(awk -v a="$d1" -v b="$d2" 'BEGIN{print (a<b?a:b)}')
-  echo "3D $c (a): pyradiomics ${p1} ms, dlr ${d} ms, ratio $(ratio "$p1" "$d")x"
+for setting in a b; do
+  for c in brain1 lung1; do
+    img="$shared/data/pyradiomics/${c}_image.nrrd"; lab="$shared/data/pyradiomics/${c}_label.nrrd"
+    d1=$("$dlr" volume "$img" "$lab" "$reps" "$setting" | mean dlr)
+    p1=$($py volume "$img" "$lab" "$reps" "$setting" | mean pyradiomics)
+    d2=$("$dlr" volume "$img" "$lab" "$reps" "$setting" | mean dlr)
+    d=$(awk -v a="$d1" -v b="$d2" 'BEGIN{print (a<b?a:b)}')
+    echo "3D $c ($setting): pyradiomics ${p1} ms, dlr ${d} ms, ratio $(ratio "$p1" "$d")x"
+  done
 done
