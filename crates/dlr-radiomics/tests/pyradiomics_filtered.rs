@@ -249,3 +249,30 @@ fn degenerate_input_gives_undefined_columns_with_reasons() {
         .iter()
         .all(|f| f.value.is_nan() && f.note.as_deref().unwrap_or("").contains("NaN")));
 }
+
+/// Filtered images and their features run in parallel (rayon); the result is bitwise the same
+/// on 1 and on 3 threads.
+#[test]
+fn filtered_features_are_bitwise_deterministic_across_threads() {
+    let busi = dlr_testutil::require_shared!("data/busi");
+    let img = read_image(&busi.join("images/benign_133.png")).unwrap();
+    let mask = read_mask(
+        &busi.join("masks/benign_133_mask.png"),
+        &MaskOptions::default(),
+    )
+    .unwrap();
+    let s = settings();
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| extract(&img, &mask, &s).unwrap())
+    };
+    let (one, three) = (run(1), run(3));
+    assert_eq!(one.len(), 744);
+    for (a, b) in one.iter().zip(&three) {
+        assert_eq!(a.name, b.name);
+        assert_eq!(a.value.to_bits(), b.value.to_bits(), "{}", a.name);
+    }
+}
