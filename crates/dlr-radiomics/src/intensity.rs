@@ -29,36 +29,34 @@ pub fn sort_total(xs: &mut [f64]) {
         xs.sort_unstable_by(|a, b| a.total_cmp(b));
         return;
     }
+    if sort_small_integers(xs) {
+        return;
+    }
     // Order-preserving key: flip all bits of negatives, only the sign bit of the others.
     let key = |v: f64| {
         let b = v.to_bits();
         b ^ ((((b as i64) >> 63) as u64) | (1u64 << 63))
     };
-    let unkey = |k: u64| {
-        let b = if k >> 63 == 1 { k ^ (1u64 << 63) } else { !k };
-        f64::from_bits(b)
-    };
+    let unkey = |k: u64| f64::from_bits(k ^ (!(((k as i64) >> 63) as u64) | (1u64 << 63)));
     let mut a: Vec<u64> = xs.iter().map(|&v| key(v)).collect();
-    let mut counts = vec![[0usize; 256]; 8];
-    for &k in &a {
-        for (d, c) in counts.iter_mut().enumerate() {
-            c[((k >> (8 * d)) & 0xff) as usize] += 1;
-        }
-    }
+    // Bytes in which keys differ (others need no pass).
+    let (or, and) = a.iter().fold((0u64, u64::MAX), |(o, n), &k| (o | k, n & k));
+    let varying = or ^ and;
     let mut b = vec![0u64; a.len()];
-    let n = a.len();
-    for (d, c) in counts.iter().enumerate() {
-        if c.contains(&n) {
-            continue; // every key has the same byte here
-        }
+    for d in (0..8).filter(|d| (varying >> (8 * d)) & 0xff != 0) {
+        let shift = 8 * d;
         let mut pos = [0usize; 256];
+        for &k in &a {
+            pos[((k >> shift) & 0xff) as usize] += 1;
+        }
         let mut acc = 0;
-        for (p, &k) in pos.iter_mut().zip(c.iter()) {
+        for p in pos.iter_mut() {
+            let c = *p;
             *p = acc;
-            acc += k;
+            acc += c;
         }
         for &k in &a {
-            let byte = ((k >> (8 * d)) & 0xff) as usize;
+            let byte = ((k >> shift) & 0xff) as usize;
             b[pos[byte]] = k;
             pos[byte] += 1;
         }
@@ -67,6 +65,37 @@ pub fn sort_total(xs: &mut [f64]) {
     for (x, &k) in xs.iter_mut().zip(&a) {
         *x = unkey(k);
     }
+}
+
+/// Counting sort of `xs` when every value is an integer (not −0) spanning a range no wider
+/// than the number of values (8- and 16-bit images); returns false, leaving `xs` as it was,
+/// otherwise. Equal integers have identical bits, so this is the `total_cmp` order.
+fn sort_small_integers(xs: &mut [f64]) -> bool {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2⁵³
+    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    for &v in xs.iter() {
+        // NaN fails the first test; −0 is left to the general sort (its bits differ from 0's).
+        let in_range = v.abs() < EXACT; // false for NaN and ±∞
+        if !in_range || (v as i64) as f64 != v || v.to_bits() == (-0.0f64).to_bits() {
+            return false;
+        }
+        lo = lo.min(v as i64);
+        hi = hi.max(v as i64);
+    }
+    let width = (hi - lo) as u64 + 1;
+    if width > xs.len().max(1 << 12) as u64 {
+        return false;
+    }
+    let mut counts = vec![0usize; width as usize];
+    for &v in xs.iter() {
+        counts[(v as i64 - lo) as usize] += 1;
+    }
+    let mut k = 0;
+    for (off, &c) in counts.iter().enumerate() {
+        xs[k..k + c].fill((lo + off as i64) as f64);
+        k += c;
+    }
+    true
 }
 
 /// IBSI statistics names, in the order of [`statistics`].
@@ -260,8 +289,9 @@ pub const FIRSTORDER_PYR: [&str; 19] = [
     "Uniformity",
 ];
 
-/// PyRadiomics first-order features of intensities `xs`, their discretised `levels`, voxel
-/// volume and `voxelArrayShift`. `StandardDeviation` is included (deprecated in PyRadiomics and
+/// PyRadiomics first-order features of intensities `xs`, their discretised `levels` (level 0,
+/// outside the mask, is ignored, so a whole level grid may be passed), voxel volume and
+/// `voxelArrayShift`. `StandardDeviation` is included (deprecated in PyRadiomics and
 /// not enabled by its defaults; callers drop it there).
 pub fn firstorder_pyradiomics(
     xs: &[f64],
@@ -308,7 +338,8 @@ pub fn firstorder_pyradiomics(
     for &l in levels {
         counts[l as usize] += 1;
     }
-    let nl = levels.len() as f64;
+    counts[0] = 0;
+    let nl = counts.iter().sum::<usize>() as f64;
     let mut entropy = 0.0;
     let mut uniformity = 0.0;
     for &c in counts.iter().filter(|&&c| c > 0) {
@@ -337,4 +368,47 @@ pub fn firstorder_pyradiomics(
         m2,
         uniformity,
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_sort(xs: Vec<f64>) {
+        let mut want = xs.clone();
+        want.sort_by(|a, b| a.total_cmp(b));
+        let mut got = xs;
+        sort_total(&mut got);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&got), bits(&want));
+    }
+
+    #[test]
+    fn sort_total_equals_total_cmp_sort() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        // 8-bit integers, f32 values of both signs, arbitrary f64 bit patterns (NaNs included),
+        // signed zeros and infinities; sizes around the radix threshold.
+        for &n in &[3usize, 511, 512, 2_000, 20_000] {
+            check_sort((0..n).map(|_| (next() % 256) as f64).collect());
+            check_sort((0..n).map(|_| (next() % 5000) as f64 - 2500.0).collect());
+            check_sort((0..n).map(|k| [3.0, -0.0, 0.0, -7.0][k % 4]).collect());
+            check_sort(
+                (0..n)
+                    .map(|_| ((next() >> 11) as f64 / 9.0e15 - 0.5) as f32 as f64 * 1e3)
+                    .collect(),
+            );
+            check_sort((0..n).map(|_| f64::from_bits(next())).collect());
+            check_sort(
+                (0..n)
+                    .map(|k| [0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, 1.5][k % 5])
+                    .collect(),
+            );
+        }
+    }
 }

@@ -26,12 +26,15 @@ pub struct Roi {
 impl Roi {
     /// Intensities of the intensity mask, in storage order.
     pub fn intensities(&self) -> Vec<f64> {
-        self.values
-            .iter()
-            .zip(&self.imask)
-            .filter(|(_, &m)| m)
-            .map(|(&v, _)| v)
-            .collect()
+        // Branch-free compaction: every value is written, only masked ones advance.
+        let mut out = vec![0.0; self.values.len()];
+        let mut k = 0;
+        for (&v, &m) in self.values.iter().zip(&self.imask) {
+            out[k] = v;
+            k += usize::from(m);
+        }
+        out.truncate(k);
+        out
     }
 }
 
@@ -172,40 +175,21 @@ pub fn resegment(roi: &mut Roi, r: &Resegmentation) {
 
 fn min_max(roi: &Roi) -> Option<(f64, f64)> {
     // Masked voxels are never NaN (the intensity mask leaves NaN out), so plain comparisons
-    // find the extremes; outside the mask ±∞ stand in, which never win. Four independent
-    // accumulators keep the comparison chains short.
-    let mut lo = [f64::INFINITY; 4];
-    let mut hi = [f64::NEG_INFINITY; 4];
-    let n4 = roi.values.len() / 4 * 4;
-    let pick = |v: f64, m: bool| {
+    // find the extremes.
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut any = false;
+    for (&v, &m) in roi.values.iter().zip(&roi.imask) {
         if m {
-            (v, v)
-        } else {
-            (f64::INFINITY, f64::NEG_INFINITY)
-        }
-    };
-    for (vs, ms) in roi.values[..n4]
-        .chunks_exact(4)
-        .zip(roi.imask[..n4].chunks_exact(4))
-    {
-        for k in 0..4 {
-            let (a, b) = pick(vs[k], ms[k]);
-            lo[k] = if a < lo[k] { a } else { lo[k] };
-            hi[k] = if b > hi[k] { b } else { hi[k] };
+            any = true;
+            if v < lo {
+                lo = v;
+            }
+            if v > hi {
+                hi = v;
+            }
         }
     }
-    for (&v, &m) in roi.values[n4..].iter().zip(&roi.imask[n4..]) {
-        let (a, b) = pick(v, m);
-        lo[0] = if a < lo[0] { a } else { lo[0] };
-        hi[0] = if b > hi[0] { b } else { hi[0] };
-    }
-    let lo = lo
-        .iter()
-        .fold(f64::INFINITY, |a, &b| if b < a { b } else { a });
-    let hi = hi
-        .iter()
-        .fold(f64::NEG_INFINITY, |a, &b| if b > a { b } else { a });
-    (lo <= hi).then_some((lo, hi))
+    any.then_some((lo, hi))
 }
 
 /// IBSI discretisation. `fbs_origin` is the lower bound of the re-segmentation range (when
@@ -321,10 +305,11 @@ pub fn discretise_pyradiomics(roi: &Roi, d: &Discretisation) -> Result<LevelGrid
     ext.push(f64::NEG_INFINITY);
     ext.extend_from_slice(&edges);
     ext.push(f64::INFINITY);
+    let ne_f = ne as f64;
     let digitize = |v: f64| -> usize {
-        // Saturating conversion: NaN or negative → 0, huge → usize::MAX (clamped below).
-        let t = ((v - e0) * inv_step) as usize;
-        let g = t.saturating_add(1).min(ne);
+        // v ≥ the first edge, so t ≥ 0; capped at ne (NaN from a degenerate spacing too).
+        let t = ((v - e0) * inv_step).min(ne_f);
+        let g = (t as u32 as usize + 1).min(ne);
         let i = g - usize::from(ext[g] > v);
         let i = i + usize::from(ext[i + 1] <= v);
         if ext[i] <= v && v < ext[i + 1] {

@@ -104,10 +104,9 @@ pub(crate) fn extract(
     };
     let sp = roi.spacing;
     if fam(Family::Statistics) {
-        let levels: Vec<u32> = grid.levels.iter().copied().filter(|&l| l > 0).collect();
         let f = firstorder_pyradiomics(
             &roi.intensities(),
-            &levels,
+            &grid.levels,
             sp[0] * sp[1] * sp[2],
             settings.pyradiomics.voxel_array_shift,
         );

@@ -217,27 +217,33 @@ fn run_counts(g: &LevelGrid, dirs: &[[isize; 3]]) -> Vec<Vec<u32>> {
                 m[(run.level as usize - 1) * max_run + run.len as usize - 1] += 1;
             }
         } else if planar && dy == 1 && dx.abs() <= 1 {
-            // len[x] of the current row: length of the run so far ending at (x, y).
+            // len[x + 1] of a row: length of the run so far ending at (x, y) (meaningless where
+            // the level is 0: never read there, as a voxel of level > 0 only continues a run
+            // from a predecessor of its own level). Runs end where the successor differs; their
+            // matrix cells are gathered branch-free, then counted.
             let mut prev = vec![0u32; px];
             let mut cur = vec![0u32; px];
-            let up = px as isize + dx;
+            let mut ends = vec![0u32; nx];
+            let shift = (1 - dx) as usize; // predecessor column in `prev` / `up`, padded
             for r in p.rows() {
+                let here = &lv[r..r + nx];
+                let up = &lv[r - px - 1 + shift..][..nx];
+                let down = &lv[r + px + 1 - shift..][..nx];
+                let before = &prev[shift..][..nx];
+                for (((c, &l), &u), &b) in cur[1..=nx].iter_mut().zip(here).zip(up).zip(before) {
+                    // 1 + b where the predecessor continues the run, else 1 (branch-free).
+                    *c = 1 + (b & 0u32.wrapping_sub(u32::from(u == l)));
+                }
+                let mut k = 0;
                 for x in 0..nx {
-                    let i = r + x;
-                    let l = lv[i];
-                    if l == 0 {
-                        cur[x + 1] = 0;
-                        continue;
-                    }
-                    let len = if lv[(i as isize - up) as usize] == l {
-                        prev[(x as isize + 1 - dx) as usize] + 1
-                    } else {
-                        1
-                    };
-                    cur[x + 1] = len;
-                    if lv[(i as isize + up) as usize] != l {
-                        m[(l as usize - 1) * max_run + len as usize - 1] += 1;
-                    }
+                    let l = here[x];
+                    ends[k] = (l.wrapping_sub(1))
+                        .wrapping_mul(max_run as u32)
+                        .wrapping_add(cur[x + 1] - 1);
+                    k += usize::from((l != 0) & (down[x] != l));
+                }
+                for &e in &ends[..k] {
+                    m[e as usize] += 1;
                 }
                 std::mem::swap(&mut prev, &mut cur);
             }
@@ -287,23 +293,28 @@ impl RowRuns {
         let [nx, ny, nz] = g.dims;
         let mut runs = Vec::new();
         let mut row_start = Vec::with_capacity(ny * nz + 1);
+        // Run ends (last x of each run) are gathered branch-free, then turned into runs.
+        let mut ends = vec![0u32; nx];
         for row in g.levels.chunks_exact(nx.max(1)).take(ny * nz) {
             row_start.push(runs.len());
-            let mut x = 0;
-            while x < nx {
-                let l = row[x];
-                let start = x;
-                x += 1;
-                while x < nx && row[x] == l {
-                    x += 1;
-                }
+            let mut k = 0;
+            for x in 0..nx - 1 {
+                ends[k] = x as u32;
+                k += usize::from(row[x] != row[x + 1]);
+            }
+            ends[k] = (nx - 1) as u32;
+            k += 1;
+            let mut start = 0u32;
+            for &e in &ends[..k] {
+                let l = row[e as usize];
                 if l != 0 {
                     runs.push(Run {
-                        x: start as u32,
-                        len: (x - start) as u32,
+                        x: start,
+                        len: e + 1 - start,
                         level: l,
                     });
                 }
+                start = e + 1;
             }
         }
         row_start.push(runs.len());
@@ -534,6 +545,23 @@ fn neighbourhood_pass(
     require_neighbour: bool,
     alpha: Option<u32>,
 ) -> (Vec<f64>, Vec<f64>, CountMatrix) {
+    // Neighbourhood sums fit in u32 unless levels are huge (then u64).
+    if (g.ng as u64) * 26 < u32::MAX as u64 {
+        neighbourhood_pass_with::<u32>(g, require_neighbour, alpha)
+    } else {
+        neighbourhood_pass_with::<u64>(g, require_neighbour, alpha)
+    }
+}
+
+/// [`neighbourhood_pass`] with neighbourhood sums held in `S`.
+fn neighbourhood_pass_with<S>(
+    g: &LevelGrid,
+    require_neighbour: bool,
+    alpha: Option<u32>,
+) -> (Vec<f64>, Vec<f64>, CountMatrix)
+where
+    S: Copy + Default + std::ops::Add<Output = S> + From<u32> + Into<u64>,
+{
     let planar = g.dims[2] == 1;
     let max_dep = if planar { 9 } else { 27 };
     let mut n = vec![0u32; g.ng];
@@ -545,21 +573,28 @@ fn neighbourhood_pass(
     let nx = g.dims[0];
     let lv = &p.levels;
     let mut cnt = vec![0u32; nx];
-    let mut sum = vec![0u64; nx];
+    let mut sum = vec![S::default(); nx];
     let mut sim = vec![0u32; nx];
+    // The difference sum of the level being visited is kept in a register while the level
+    // repeats (the same additions in the same order as adding into `s` directly).
+    let (mut run_level, mut run_sum) = (0usize, 0.0f64);
     for r in p.rows() {
         let cur = &lv[r..r + nx];
         cnt.fill(0);
-        sum.fill(0);
+        sum.fill(S::default());
         sim.fill(0);
         for &o in &nb {
             let nbr = &lv[(r as isize + o) as usize..][..nx];
-            for x in 0..nx {
-                let lj = nbr[x];
+            for (((c, sm), si), (&lj, &l)) in cnt
+                .iter_mut()
+                .zip(sum.iter_mut())
+                .zip(sim.iter_mut())
+                .zip(nbr.iter().zip(cur))
+            {
                 let inside = u32::from(lj > 0);
-                cnt[x] += inside;
-                sum[x] += u64::from(lj);
-                sim[x] += inside & u32::from(lj.abs_diff(cur[x]) <= alpha_v);
+                *c += inside;
+                *sm = *sm + S::from(lj);
+                *si += inside & u32::from(lj.abs_diff(l) <= alpha_v);
             }
         }
         for x in 0..nx {
@@ -578,8 +613,17 @@ fn neighbourhood_pass(
                 continue;
             }
             n[li] += 1;
-            s[li] += (l as f64 - sum[x] as f64 / cnt[x] as f64).abs();
+            let d = (l as f64 - sum[x].into() as f64 / cnt[x] as f64).abs();
+            if li != run_level {
+                s[run_level] = run_sum;
+                run_level = li;
+                run_sum = s[li];
+            }
+            run_sum += d;
         }
+    }
+    if !s.is_empty() {
+        s[run_level] = run_sum;
     }
     let n = n.into_iter().map(|c| c as f64).collect();
     let dep = dep.into_iter().map(|c| c as f64).collect();
