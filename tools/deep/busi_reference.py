@@ -229,12 +229,25 @@ def main():
     ap.add_argument("--kernel", default="rbf")
     ap.add_argument("--dump-folds", help="write the fold id of every case for each seed (CSV case_id,seed<s>...; "
                     "busi_deep_cv --folds reads it, so both classifiers see identical folds)")
+    ap.add_argument("--crop-fixture", metavar="CASE,...",
+                    help="print the crop box and sampled [0,1] values of the 224x224 plane (before "
+                         "normalisation) of these cases, for dlr-deep's preprocess test, and exit")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--limit", type=int, default=0, help="only the first N cases (feature checks)")
     args = ap.parse_args()
     warnings.filterwarnings("ignore", category=FutureWarning)
 
     rows = read_manifest(args.manifest)
+    if args.crop_fixture:
+        for case in args.crop_fixture.split(","):
+            row = next(r for r in rows if r["case_id"] == case)
+            grey, mask = load_case(row, args.masks)
+            box = crop_box(mask, args.margin, args.crop)
+            plane = resize(extract(grey, box) / 255.0, 224, args.resize).astype(np.float64)
+            pts = [(yy, xx, round(float(plane[yy, xx]), 7)) for yy in range(0, 224, 45) for xx in range(0, 224, 53)]
+            print(f"{case} crop={args.crop} masks={args.masks} resize={args.resize}: box (x0, y0, w, h) = {box}, "
+                  f"sum = {plane.sum():.4f}\n  points (row, col, value) = {pts}")
+        return
     if args.limit:
         rows = rows[:args.limit]
     if args.features:

@@ -439,6 +439,85 @@ mod tests {
         assert!((out[11 * 12 + 11] - (v - 0.485) / 0.229).abs() < 1e-6);
     }
 
+    /// Reference from torchvision 0.29.2 (`TF.resize(BILINEAR, antialias=True)` of the crop
+    /// clipped to the image, values in [0, 1]):
+    /// `tools/deep/busi_reference.py --crop-fixture malignant_10,benign_164 --masks first`.
+    /// Points are (row, col, value) on rows 0, 45, … and columns 0, 53, …
+    const BUSI_BOX_REFERENCE: [(&str, CropBox, f64, [f64; 25]); 2] = [
+        (
+            "malignant_10",
+            CropBox {
+                x0: 196,
+                y0: 28,
+                w: 120,
+                h: 94,
+            },
+            18027.5299,
+            [
+                0.5333334, 0.7176471, 0.5068628, 0.2784314, 0.3359244, 0.2753677, 0.2317096,
+                0.3258587, 0.211268, 0.6440604, 0.4200807, 0.1702382, 0.199196, 0.2190852,
+                0.4976122, 0.6246149, 0.6415979, 0.051465, 0.2935221, 0.6668805, 0.4733369,
+                0.4328137, 0.2172891, 0.2433658, 0.4187388,
+            ],
+        ),
+        (
+            // the margin reaches 38 px beyond the left edge: clipped
+            "benign_164",
+            CropBox {
+                x0: 0,
+                y0: 6,
+                w: 419,
+                h: 179,
+            },
+            17914.9027,
+            [
+                0.132006, 0.5294118, 0.5808774, 0.5909348, 0.6294518, 0.3814223, 0.3812497,
+                0.3482026, 0.4911219, 0.5760174, 0.4189173, 0.1492159, 0.2641928, 0.3693278,
+                0.4216916, 0.2973963, 0.0907477, 0.2145854, 0.1631709, 0.5145921, 0.1187471,
+                0.1551176, 0.1990671, 0.3741107, 0.4336629,
+            ],
+        ),
+    ];
+
+    #[test]
+    fn busi_bounding_box_crop_matches_torchvision() {
+        let images = dlr_testutil::require_shared!("data/busi/images/malignant_10.png");
+        let dir = images
+            .parent()
+            .and_then(|p| p.parent())
+            .expect("busi dir")
+            .to_path_buf();
+        let opts = CropOptions::bounding_box(0.10);
+        for (case, want_box, want_sum, points) in BUSI_BOX_REFERENCE {
+            let image = dlr_image::read_image(&dir.join(format!("images/{case}.png"))).unwrap();
+            let mask = dlr_image::read_mask(
+                &dir.join(format!("masks/{case}_mask.png")),
+                &dlr_image::MaskOptions::default(),
+            )
+            .unwrap();
+            assert_eq!(crop_box(&image, Some(&mask), &opts).unwrap(), want_box);
+            let out = roi_crop(&image, Some(&mask), &opts).unwrap();
+            // channel 0 back to [0, 1]
+            let plane: Vec<f64> = out[..224 * 224]
+                .iter()
+                .map(|&v| f64::from(v) * 0.229 + 0.485)
+                .collect();
+            let sum: f64 = plane.iter().sum();
+            assert!(
+                (sum - want_sum).abs() < 0.02,
+                "{case}: sum {sum} vs {want_sum}"
+            );
+            for (k, &want) in points.iter().enumerate() {
+                let (r, c) = (45 * (k / 5), 53 * (k % 5));
+                let got = plane[r * 224 + c];
+                assert!(
+                    (got - want).abs() < 1e-5,
+                    "{case} ({r}, {c}): {got} vs torchvision {want}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn unresized_224_image_is_only_normalised() {
         let image = img(224, 224);
