@@ -32,12 +32,12 @@ pub struct VoxelBox {
 }
 
 impl VoxelBox {
-    /// The whole image.
+    /// The whole image (an image without voxels gives a box the filters reject).
     pub fn whole(image: &Image) -> Self {
         let d = image.dims();
         Self {
             lo: [0; 3],
-            hi: [d[0] - 1, d[1] - 1, d[2] - 1],
+            hi: d.map(|n| n.saturating_sub(1)),
         }
     }
 
@@ -332,6 +332,59 @@ impl Recursive {
     /// values, row i being position i of every line; `out` receives the result. The same
     /// operations in the same order per line as ITK, vectorised across lines.
     fn filter_lines(
+        &self,
+        inp: &[f64],
+        out: &mut [f64],
+        anti: &mut [f64],
+        ln: usize,
+        width: usize,
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: the CPU has AVX-512F (checked); the body is safe Rust, compiled wider.
+                return unsafe { self.filter_lines_avx512(inp, out, anti, ln, width) };
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2 (checked); the body is safe Rust, compiled wider.
+                return unsafe { self.filter_lines_avx2(inp, out, anti, ln, width) };
+            }
+        }
+        self.filter_lines_body(inp, out, anti, ln, width)
+    }
+
+    /// [`Recursive::filter_lines`] compiled for AVX-512F (Rust never fuses `a * b + c`, so the
+    /// roundings are those of the plain build).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn filter_lines_avx512(
+        &self,
+        inp: &[f64],
+        out: &mut [f64],
+        anti: &mut [f64],
+        ln: usize,
+        width: usize,
+    ) {
+        self.filter_lines_body(inp, out, anti, ln, width)
+    }
+
+    /// [`Recursive::filter_lines`] compiled for AVX2 (same roundings, see above).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn filter_lines_avx2(
+        &self,
+        inp: &[f64],
+        out: &mut [f64],
+        anti: &mut [f64],
+        ln: usize,
+        width: usize,
+    ) {
+        self.filter_lines_body(inp, out, anti, ln, width)
+    }
+
+    /// The body of [`Recursive::filter_lines`].
+    #[inline(always)]
+    fn filter_lines_body(
         &self,
         inp: &[f64],
         out: &mut [f64],
