@@ -57,6 +57,10 @@ pub struct DeepArgs {
     /// Margin around the ROI bounding box (fraction of its size).
     #[arg(long, default_value_t = 0.10)]
     pub margin: f64,
+    /// ROI crop rule: `box` (bounding box + margin clipped to the image, resized to 224×224) or
+    /// `square` (the box zero-padded to a square, aspect kept).
+    #[arg(long, default_value = "box")]
+    pub crop: String,
     /// Output table for a manifest: .csv or .parquet.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -394,10 +398,9 @@ pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
         dlr_pipeline::deep::BackboneChoice::Skip { reason } => bail!("{reason}"),
     };
     let backbone = dlr_deep::load_backbone(kind, &weights)?;
-    let crop = dlr_deep::CropOptions {
-        margin: a.margin,
-        ..Default::default()
-    };
+    let crop = dlr_pipeline::config::DeepCrop::parse(&a.crop)
+        .with_context(|| format!("--crop {}: use `box` or `square`", a.crop))?
+        .options(a.margin);
     if let Some(manifest) = &a.manifest {
         let out = a
             .out

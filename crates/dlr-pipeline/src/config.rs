@@ -154,6 +154,8 @@ pub struct DeepSection {
     pub weights: Option<PathBuf>,
     /// Margin around the ROI bounding box, as a fraction of its size.
     pub margin: f64,
+    /// How the ROI box becomes the network input (`box` or `square`).
+    pub crop: DeepCrop,
 }
 
 impl Default for DeepSection {
@@ -163,6 +165,47 @@ impl Default for DeepSection {
             backbone: "auto".into(),
             weights: None,
             margin: 0.10,
+            crop: DeepCrop::Box,
+        }
+    }
+}
+
+impl DeepSection {
+    /// The ROI crop options these settings describe.
+    pub fn crop_options(&self) -> dlr_deep::CropOptions {
+        self.crop.options(self.margin)
+    }
+}
+
+/// The ROI crop rule of the deep-feature stage.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DeepCrop {
+    /// Mask bounding box plus margin, clipped to the image, resized to 224×224 without keeping
+    /// the aspect ratio (the paper's and the BUSI reference pipeline's crop; default).
+    Box,
+    /// The same box padded with zeros to a square, so the resize keeps the aspect ratio.
+    Square,
+}
+
+impl DeepCrop {
+    /// Parses `box` or `square`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "box" => Some(DeepCrop::Box),
+            "square" => Some(DeepCrop::Square),
+            _ => None,
+        }
+    }
+
+    /// The crop options of this rule with `margin`.
+    pub fn options(self, margin: f64) -> dlr_deep::CropOptions {
+        match self {
+            DeepCrop::Box => dlr_deep::CropOptions::bounding_box(margin),
+            DeepCrop::Square => dlr_deep::CropOptions {
+                margin,
+                ..Default::default()
+            },
         }
     }
 }
@@ -524,6 +567,23 @@ seed = 5
         assert_eq!(c.radiomics.preset, Preset::Mazda);
         assert_eq!(c.split.seed, 5);
         assert_eq!(c.resolve(Path::new("m.csv")), PathBuf::from("/x/m.csv"));
+    }
+
+    #[test]
+    fn deep_crop_rule_defaults_to_box_and_rejects_unknown_rules() {
+        let c = StudyConfig::from_toml_str(MINIMAL, Path::new(".")).unwrap();
+        assert_eq!(c.deep.crop, DeepCrop::Box);
+        let o = c.deep.crop_options();
+        assert!(!o.square && o.clip_to_image && o.margin == 0.10);
+        let raw = format!("{MINIMAL}[deep]\ncrop = \"square\"\nmargin = 0.2\n");
+        let c = StudyConfig::from_toml_str(&raw, Path::new(".")).unwrap();
+        let o = c.deep.crop_options();
+        assert!(o.square && !o.clip_to_image && o.margin == 0.2);
+        let raw = format!("{MINIMAL}[deep]\ncrop = \"circle\"\n");
+        let e = StudyConfig::from_toml_str(&raw, Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("circle") && e.contains("line 14"), "{e}");
     }
 
     #[test]

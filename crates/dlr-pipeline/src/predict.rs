@@ -175,10 +175,7 @@ pub fn predict(
         };
         let backbone =
             dlr_deep::load_backbone(*kind, &w).map_err(|e| PipelineError::Data(e.to_string()))?;
-        let crop = dlr_deep::CropOptions {
-            margin: cfg.deep.margin,
-            ..Default::default()
-        };
+        let crop = cfg.deep.crop_options();
         let jobs = scan_jobs(study, &phases, Some(reader_only));
         let jobs: Vec<_> = jobs
             .into_iter()

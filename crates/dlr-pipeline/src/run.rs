@@ -409,6 +409,10 @@ pub fn table_matrix(t: &FeatureTable, rows: &[usize], cols: &[usize]) -> Result<
     .map_err(learn_err)
 }
 
+/// Format version of the model bundles this version writes and reads (2: the deep crop rule is
+/// part of the configuration).
+pub const BUNDLE_FORMAT: u32 = 2;
+
 /// The model bundle (`model.dlr`): everything needed to score a new patient.
 ///
 /// Models are refitted from the stored training matrices at prediction time (every model is
@@ -589,10 +593,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
         {
             let backbone = dlr_deep::load_backbone(*kind, weights)
                 .map_err(|e| PipelineError::Data(e.to_string()))?;
-            let crop = dlr_deep::CropOptions {
-                margin: cfg.deep.margin,
-                ..Default::default()
-            };
+            let crop = cfg.deep.crop_options();
             let jobs = scan_jobs(study, &phases, Some(std::slice::from_ref(&primary)));
             let (done, failed) = crate::deep::deep_features(
                 backbone.as_ref(),
@@ -1128,7 +1129,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
 
     // 10. Bundle.
     let mut bundle = ModelBundle {
-        format: 1,
+        format: BUNDLE_FORMAT,
         tool_version: env!("CARGO_PKG_VERSION").into(),
         config: cfg.clone(),
         radiomics_settings: engine_desc.clone(),
@@ -1249,6 +1250,14 @@ pub fn read_bundle(path: &Path) -> Result<ModelBundle> {
         return Err(PipelineError::Data(format!(
             "{}: content hash mismatch: the bundle was modified or damaged",
             path.display()
+        )));
+    }
+    if b.format != BUNDLE_FORMAT {
+        return Err(PipelineError::Data(format!(
+            "{}: bundle format {} was written by dlr {}; this dlr reads format {BUNDLE_FORMAT}: re-run `dlr run` with this version to make a new bundle",
+            path.display(),
+            b.format,
+            b.tool_version
         )));
     }
     Ok(b)

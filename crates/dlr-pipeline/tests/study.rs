@@ -183,7 +183,7 @@ fn predict_refuses_a_manifest_without_the_trained_phases() {
     let bundle = out.join("model.dlr");
     let b = std::fs::read_to_string(&bundle)
         .unwrap()
-        .replacen("\"format\": 1", "\"format\": 2", 1);
+        .replacen("\"format\": 2", "\"format\": 3", 1);
     std::fs::write(&bundle, b).unwrap();
     let err = dlr_pipeline::predict::predict(
         &bundle,
@@ -195,6 +195,26 @@ fn predict_refuses_a_manifest_without_the_trained_phases() {
     .unwrap_err()
     .to_string();
     assert!(err.contains("hash"), "{err}");
+    // An intact bundle of an older format (before the crop rule was recorded) is refused with
+    // the way out.
+    let mut old: dlr_pipeline::run::ModelBundle =
+        serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    old.format = 1;
+    old.content_hash = old.compute_hash().unwrap();
+    std::fs::write(&bundle, serde_json::to_string(&old).unwrap()).unwrap();
+    let err = dlr_pipeline::predict::predict(
+        &bundle,
+        &manifest,
+        Some(&clinical),
+        &d.path().join("p.csv"),
+        false,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("format 1") && err.contains("re-run `dlr run`"),
+        "{err}"
+    );
 }
 
 /// Opens the report in headless Chromium (Debian's `chromium`) and checks the rendered DOM has
