@@ -3,7 +3,8 @@
 level 0) + LoG sigma 1, 2, 3 mm, binWidth 25, all other settings PyRadiomics' defaults — on
 (a) PyRadiomics' brain1 test case (3D NRRD) and (b) three BUSI ROIs read as native 2D images and
 cast to int16 (uint8 overflows in PyRadiomics with numpy 2), exactly as
-bench/radiomics/pyradiomics_bench.py feeds them. The BUSI cases are chosen for odd and even
+bench/radiomics/pyradiomics_bench.py feeds them; and (c) one BUSI ROI with Original + Wavelet
+level 2, start_level 1 (a few values per image type). The BUSI cases are chosen for odd and even
 image sizes (PyRadiomics pads odd axes before its wavelet) and an ROI touching the image edge.
 
 Per case the fixture keeps the image types PyRadiomics produced with their feature counts, the
@@ -32,6 +33,8 @@ KEEP = [
     "glcm_Contrast", "glcm_JointEntropy", "glcm_Correlation", "glrlm_RunEntropy",
     "glszm_ZoneEntropy", "gldm_DependenceEntropy", "ngtdm_Busyness",
 ]
+KEEP_SHORT = ["firstorder_Mean", "firstorder_Variance", "firstorder_Entropy", "firstorder_Maximum",
+              "glcm_Contrast", "glszm_ZoneEntropy"]
 BUSI = ["benign_100", "benign_164", "benign_133"]
 
 
@@ -42,14 +45,15 @@ def extractor():
     return ext
 
 
-def run(ext, img, mask):
+def run(ext, img, mask, keep=None):
+    keep = keep or KEEP
     res = {k: float(v) for k, v in ext.execute(img, mask).items() if not k.startswith("diagnostics")}
     names = sorted(res)
     per_type = {}
     for k in names:
         t, rest = k.split("_", 1)
         per_type.setdefault(t, []).append(rest)
-    values = {k: res[k] for k in names if k.split("_", 1)[1] in KEEP}
+    values = {k: res[k] for k in names if k.split("_", 1)[1] in keep}
     # the column set, compactly: image types, and the class_feature names of each
     return {"image_types": {t: len(v) for t, v in per_type.items()},
             "original_names": per_type.get("original", []),
@@ -80,6 +84,20 @@ def main():
             "mask": f"data/busi/masks/{c}_mask.png",
             **run(ext, img, m),
         }
+    # (c) two wavelet levels after one skipped level (start_level 1), no LoG, on one BUSI ROI
+    ext2 = featureextractor.RadiomicsFeatureExtractor()
+    ext2.settings["additionalInfo"] = False
+    ext2.enableImageTypes(Original={}, Wavelet={"level": 2, "start_level": 1})
+    c = "benign_133"
+    img = sitk.Cast(sitk.ReadImage(f"{shared}/data/busi/images/{c}.png"), sitk.sitkInt16)
+    m = sitk.Cast(sitk.ReadImage(f"{shared}/data/busi/masks/{c}_mask.png") > 0, sitk.sitkUInt8)
+    m.CopyInformation(img)
+    out["cases"][c + "@wavelet_level2_start1"] = {
+        "image": f"data/busi/images/{c}.png",
+        "mask": f"data/busi/masks/{c}_mask.png",
+        "image_types_setting": {"wavelet": {"level": 2, "start_level": 1}},
+        **run(ext2, img, m, keep=KEEP_SHORT),
+    }
     dst = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../crates/dlr-radiomics/tests/fixtures/pyradiomics_filtered.json")
     with open(dst, "w") as f:
         json.dump(out, f, indent=0, sort_keys=False)

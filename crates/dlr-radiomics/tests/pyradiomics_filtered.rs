@@ -2,7 +2,8 @@
 //! 3.1.4 itself, on brain1 (3D) and three BUSI ROIs read as native 2D images (../shared). The
 //! fixture is made by `tools/radiomics/make_filtered_fixture.py`; it holds PyRadiomics' image
 //! types with their feature counts, the feature names of `original` and of one filtered type,
-//! and 18 feature values per image type (648 values).
+//! and 18 feature values per image type (648 values); plus one BUSI ROI with wavelet level 2
+//! after one skipped level (`start_level = 1`; 6 values per image type, 48 values).
 
 use dlr_image::{read_image, read_mask, MaskOptions};
 use dlr_radiomics::{extract, ImageType, Settings};
@@ -55,7 +56,7 @@ fn filtered_features_match_pyradiomics() {
     let mut bad = Vec::new();
     for (case, c) in fx["cases"].as_object().unwrap() {
         let img = read_image(&shared.join(c["image"].as_str().unwrap())).unwrap();
-        let mopt = if case == "brain1" {
+        let mopt = if case.starts_with("brain1") {
             MaskOptions {
                 label: Some(1),
                 frame: None,
@@ -64,6 +65,18 @@ fn filtered_features_match_pyradiomics() {
             MaskOptions::default()
         };
         let mask = read_mask(&shared.join(c["mask"].as_str().unwrap()), &mopt).unwrap();
+        let mut s = s.clone();
+        if let Some(w) = c.get("image_types_setting").and_then(|t| t.get("wavelet")) {
+            // case (c): Original + Wavelet with the fixture's level and start level, no LoG
+            s.image_types = vec![
+                ImageType::Original,
+                ImageType::Wavelet {
+                    wavelet: "coif1".into(),
+                    level: w["level"].as_u64().unwrap() as usize,
+                    start_level: w["start_level"].as_u64().unwrap() as usize,
+                },
+            ];
+        }
         let got = extract(&img, &mask, &s).unwrap();
         // the column set: image types, per-type counts, feature names
         let mut per_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -117,7 +130,7 @@ fn filtered_features_match_pyradiomics() {
         }
     }
     eprintln!("checked {checked} values, worst relative difference {worst:.2e}");
-    assert_eq!(checked, 648);
+    assert_eq!(checked, 648 + 48);
     assert!(
         bad.is_empty(),
         "{} of {checked} differ:\n{}",
