@@ -33,6 +33,6 @@ pub use filters::{
 pub use gabor::{gabor, GaborOptions};
 pub use kernels::Wavelet;
 pub use pyradiomics::{
-    log_iir_margin, log_name, log_skip_reason, pyradiomics_log, pyradiomics_wavelet, BoxResponse,
-    VoxelBox,
+    log_iir_margin, log_name, log_skip_reason, pyradiomics_log, pyradiomics_wavelet,
+    pyradiomics_wavelet_names, wavelet_name, BoxResponse, VoxelBox,
 };

@@ -770,22 +770,8 @@ pub fn pyradiomics_wavelet(
                 approx = Some((arr, dm));
                 continue;
             }
-            let letters: String = (0..n)
-                .map(|a| {
-                    if code >> (n - 1 - a) & 1 == 1 {
-                        'H'
-                    } else {
-                        'L'
-                    }
-                })
-                .collect();
-            let name = if idx == 1 {
-                format!("wavelet-{letters}")
-            } else {
-                format!("wavelet{idx}-{letters}")
-            };
             out.push(BoxResponse {
-                name,
+                name: wavelet_name(n, idx, code),
                 values: crop_grown(&arr, dm, grown * left, region.dims(), n),
                 region,
             });
@@ -794,17 +780,42 @@ pub fn pyradiomics_wavelet(
         data = a;
         dims = ad;
     }
-    let name = if level == 1 {
-        format!("wavelet-{}", "L".repeat(n))
-    } else {
-        format!("wavelet{level}-{}", "L".repeat(n))
-    };
     out.push(BoxResponse {
-        name,
+        name: wavelet_name(n, level, 0),
         values: data,
         region,
     });
     Ok(out)
+}
+
+/// PyRadiomics' name of a wavelet image on an `n`-axis image: sub-band `code` (bit `n − 1 − a`
+/// set = H on axis a, letters in x, y, z order; 0 = the approximation) of reported level `idx`
+/// (1-based): `wavelet-LLH`, `wavelet2-HHL`, `wavelet-LL`.
+pub fn wavelet_name(n: usize, idx: usize, code: usize) -> String {
+    let letters: String = (0..n)
+        .map(|a| {
+            if code >> (n - 1 - a) & 1 == 1 {
+                'H'
+            } else {
+                'L'
+            }
+        })
+        .collect();
+    if idx == 1 {
+        format!("wavelet-{letters}")
+    } else {
+        format!("wavelet{idx}-{letters}")
+    }
+}
+
+/// The names [`pyradiomics_wavelet`] returns for `image` and `level`, in its order.
+pub fn pyradiomics_wavelet_names(image: &Image, level: usize) -> Vec<String> {
+    let n = n_axes(image);
+    let mut v: Vec<String> = (1..=level)
+        .flat_map(|idx| (1..(1usize << n)).map(move |code| wavelet_name(n, idx, code)))
+        .collect();
+    v.push(wavelet_name(n, level, 0));
+    v
 }
 
 /// The `rd` box starting `off` voxels in (on the first `n` axes) of a `dims` array.

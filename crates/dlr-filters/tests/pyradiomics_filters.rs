@@ -99,6 +99,7 @@ fn wavelet_names_follow_pyradiomics() {
     assert_eq!(names[6], "wavelet-HHH");
     assert_eq!(names[7], "wavelet2-LLH");
     assert_eq!(names.last().unwrap(), "wavelet2-LLL");
+    assert_eq!(names, pyradiomics_wavelet_names(&img, 2));
     let img2 = textured(16, 12, 1, [1.0; 3]);
     let names2: Vec<String> =
         pyradiomics_wavelet(&img2, VoxelBox::whole(&img2), Wavelet::Coif1, 1, 0)

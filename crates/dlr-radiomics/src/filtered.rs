@@ -15,7 +15,9 @@ use crate::error::{RadiomicsError, Result};
 use crate::ibsi::Raw;
 use crate::preprocess::{self, Roi};
 use crate::settings::{Family, ImageType, Naming, Settings};
-use dlr_filters::{log_name, pyradiomics_log, pyradiomics_wavelet, VoxelBox, Wavelet};
+use dlr_filters::{
+    log_name, pyradiomics_log, pyradiomics_wavelet, pyradiomics_wavelet_names, VoxelBox, Wavelet,
+};
 use dlr_image::{FeatureValue, Image, Mask};
 use rayon::prelude::*;
 
@@ -89,37 +91,9 @@ type Filtered = (String, std::result::Result<Vec<f64>, String>);
 
 /// Image-type names of `t` on `image` (without computing anything).
 fn names_of(t: &ImageType, image: &Image) -> Vec<String> {
-    let n = if image.is_2d() { 2 } else { 3 };
     match t {
         ImageType::Original => vec![],
-        ImageType::Wavelet { level, .. } => {
-            let mut v = Vec::new();
-            for idx in 1..=*level {
-                for code in 1..(1usize << n) {
-                    let letters: String = (0..n)
-                        .map(|a| {
-                            if code >> (n - 1 - a) & 1 == 1 {
-                                'H'
-                            } else {
-                                'L'
-                            }
-                        })
-                        .collect();
-                    v.push(if idx == 1 {
-                        format!("wavelet-{letters}")
-                    } else {
-                        format!("wavelet{idx}-{letters}")
-                    });
-                }
-            }
-            let ll = "L".repeat(n);
-            v.push(if *level == 1 {
-                format!("wavelet-{ll}")
-            } else {
-                format!("wavelet{level}-{ll}")
-            });
-            v
-        }
+        ImageType::Wavelet { level, .. } => pyradiomics_wavelet_names(image, *level),
         ImageType::Log { sigmas } => sigmas.iter().map(|&s| log_name(s)).collect(),
     }
 }
