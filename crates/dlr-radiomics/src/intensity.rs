@@ -32,38 +32,92 @@ pub fn sort_total(xs: &mut [f64]) {
     if sort_small_integers(xs) {
         return;
     }
-    // Order-preserving key: flip all bits of negatives, only the sign bit of the others.
-    let key = |v: f64| {
-        let b = v.to_bits();
-        b ^ ((((b as i64) >> 63) as u64) | (1u64 << 63))
-    };
-    let unkey = |k: u64| f64::from_bits(k ^ (!(((k as i64) >> 63) as u64) | (1u64 << 63)));
-    let mut a: Vec<u64> = xs.iter().map(|&v| key(v)).collect();
-    // Bytes in which keys differ (others need no pass).
-    let (or, and) = a.iter().fold((0u64, u64::MAX), |(o, n), &k| (o | k, n & k));
-    let varying = or ^ and;
-    let mut b = vec![0u64; a.len()];
-    for d in (0..8).filter(|d| (varying >> (8 * d)) & 0xff != 0) {
-        let shift = 8 * d;
-        let mut pos = [0usize; 256];
-        for &k in &a {
-            pos[((k >> shift) & 0xff) as usize] += 1;
+    // Values that are exactly `f32` (images are stored as f32) sort on 32-bit keys, in fewer
+    // passes; f64 → f32 → f64 is monotone, so their order is the same.
+    let fits_f32 = xs
+        .iter()
+        .all(|&v| ((v as f32) as f64).to_bits() == v.to_bits());
+    if fits_f32 {
+        // Order-preserving key: flip all bits of negatives, only the sign bit of the others.
+        let mut keys: Vec<u32> = xs
+            .iter()
+            .map(|&v| {
+                let b = (v as f32).to_bits();
+                b ^ ((((b as i32) >> 31) as u32) | (1u32 << 31))
+            })
+            .collect();
+        radix_sort_by_digits(&mut keys, 11);
+        for (x, &k) in xs.iter_mut().zip(&keys) {
+            *x = f32::from_bits(k ^ (!(((k as i32) >> 31) as u32) | (1u32 << 31))) as f64;
         }
-        let mut acc = 0;
-        for p in pos.iter_mut() {
-            let c = *p;
-            *p = acc;
-            acc += c;
+    } else {
+        let mut keys: Vec<u64> = xs
+            .iter()
+            .map(|&v| {
+                let b = v.to_bits();
+                b ^ ((((b as i64) >> 63) as u64) | (1u64 << 63))
+            })
+            .collect();
+        radix_sort_by_digits(&mut keys, 11);
+        for (x, &k) in xs.iter_mut().zip(&keys) {
+            *x = f64::from_bits(k ^ (!(((k as i64) >> 63) as u64) | (1u64 << 63)));
         }
-        for &k in &a {
-            let byte = ((k >> shift) & 0xff) as usize;
-            b[pos[byte]] = k;
-            pos[byte] += 1;
-        }
-        std::mem::swap(&mut a, &mut b);
     }
-    for (x, &k) in xs.iter_mut().zip(&a) {
-        *x = unkey(k);
+}
+
+/// Unsigned integer keys for [`radix_sort_by_digits`].
+trait RadixKey: Copy + Default {
+    /// Key width in bits.
+    const BITS: u32;
+    /// The key as u64.
+    fn wide(self) -> u64;
+}
+
+impl RadixKey for u32 {
+    const BITS: u32 = 32;
+    fn wide(self) -> u64 {
+        self as u64
+    }
+}
+
+impl RadixKey for u64 {
+    const BITS: u32 = 64;
+    fn wide(self) -> u64 {
+        self
+    }
+}
+
+/// Stable LSD radix sort of `keys` with digits of `bits` bits, skipping digits in which all
+/// keys agree.
+fn radix_sort_by_digits<K: RadixKey>(keys: &mut Vec<K>, bits: u32) {
+    let (or, and) = keys
+        .iter()
+        .fold((0u64, u64::MAX), |(o, n), &k| (o | k.wide(), n & k.wide()));
+    let varying = or ^ and;
+    let mask = (1u64 << bits) - 1;
+    let mut other = vec![K::default(); keys.len()];
+    let mut pos = vec![0usize; 1 << bits];
+    let mut shift = 0;
+    while shift < K::BITS {
+        if (varying >> shift) & mask != 0 {
+            pos.fill(0);
+            for &k in keys.iter() {
+                pos[((k.wide() >> shift) & mask) as usize] += 1;
+            }
+            let mut acc = 0;
+            for p in pos.iter_mut() {
+                let c = *p;
+                *p = acc;
+                acc += c;
+            }
+            for &k in keys.iter() {
+                let d = ((k.wide() >> shift) & mask) as usize;
+                other[pos[d]] = k;
+                pos[d] += 1;
+            }
+            std::mem::swap(keys, &mut other);
+        }
+        shift += bits;
     }
 }
 
