@@ -144,9 +144,23 @@ impl Manifest {
 pub fn read_manifest(path: &Path, columns: &ManifestColumns) -> Result<Manifest> {
     let table = read_csv(path)?;
     let base = path.parent().unwrap_or_else(|| Path::new("."));
-    let id = table.require(&columns.id, "set the id column in the column mapping")?;
-    let image = table.require(&columns.image, "set the image column in the column mapping")?;
-    let mask = table.require(&columns.mask, "set the mask column in the column mapping")?;
+    let busi_header = ["case_id", "label", "image", "mask"]
+        .iter()
+        .all(|c| table.column(c).is_some());
+    let hint = |what: &str, flag: Option<&str>| {
+        let layout = if busi_header {
+            "; this header is the BUSI layout: use `--layout busi` (study.toml: [study.columns] id = \"case_id\", fixed_phase = \"US\", label = \"label\", positive = \"malignant\")"
+        } else {
+            ""
+        };
+        let cli = flag
+            .map(|f| format!("CLI `{f} NAME`, "))
+            .unwrap_or_default();
+        format!("set the {what} column in the column mapping ({cli}study.toml `[study.columns]`){layout}")
+    };
+    let id = table.require(&columns.id, &hint("id", Some("--id-column")))?;
+    let image = table.require(&columns.image, &hint("image", None))?;
+    let mask = table.require(&columns.mask, &hint("mask", None))?;
     let phase = match (&columns.fixed_phase, table.column(&columns.phase)) {
         (_, Some(c)) => Some(c),
         (Some(_), None) => None,
@@ -267,6 +281,34 @@ mod tests {
         let m = read_manifest(&p, &cols).unwrap();
         assert_eq!(m.entries[0].phase, "US");
         assert_eq!(m.entries[0].reader, "1");
+    }
+
+    #[test]
+    fn busi_header_without_its_layout_suggests_the_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.csv");
+        std::fs::write(
+            &p,
+            "case_id,label,image,mask,extra_masks\nb1,benign,a.png,m.png,\n",
+        )
+        .unwrap();
+        let e = read_manifest(&p, &ManifestColumns::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("no column `patient_id`")
+                && e.contains("--id-column")
+                && e.contains("--layout busi"),
+            "{e}"
+        );
+        let m = read_manifest(&p, &ManifestColumns::busi()).unwrap();
+        assert_eq!(m.patient_ids(), ["b1"]);
+        // A header that is not BUSI's gets no layout hint.
+        std::fs::write(&p, "id,image,mask\nP1,a.png,m.png\n").unwrap();
+        let e = read_manifest(&p, &ManifestColumns::default())
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("--layout busi"), "{e}");
     }
 
     #[test]
