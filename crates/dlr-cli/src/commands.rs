@@ -26,6 +26,11 @@ pub struct ExtractArgs {
     /// Preset settings file (TOML).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Feature names: `ibsi` (the `tag` of the IBSI reference tables, e.g. `cm_joint_max_2D_avg`;
+    /// ibsi preset), `pyradiomics` (e.g. `original_glcm_Contrast`) or `mazda` (e.g. `S(1,0)Correlat`).
+    /// Default: the preset's own. Each naming belongs to one preset's definitions.
+    #[arg(long)]
+    pub names: Option<String>,
     /// Output table for a manifest: .csv or .parquet.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -295,9 +300,30 @@ fn parse_preset(name: &str) -> Result<Preset> {
     })
 }
 
+/// Checks `--names` against the preset: each naming scheme belongs to one preset's definitions.
+fn check_names(names: Option<&str>, preset: Preset) -> Result<()> {
+    let Some(names) = names else { return Ok(()) };
+    let wanted = match names {
+        "ibsi" => Preset::Ibsi,
+        "pyradiomics" => Preset::Pyradiomics,
+        "mazda" => Preset::Mazda,
+        other => bail!("--names {other}: use `ibsi`, `pyradiomics` or `mazda`"),
+    };
+    if wanted != preset {
+        let why = match wanted {
+            Preset::Ibsi => "IBSI tags name the IBSI definitions, which only `--preset ibsi` computes (PyRadiomics and MaZda define several features differently); use `--preset ibsi`, or read each PyRadiomics column's IBSI code in the provenance JSON (`ibsi_codes`)",
+            Preset::Pyradiomics => "PyRadiomics names belong to PyRadiomics' definitions: use `--preset pyradiomics`",
+            Preset::Mazda => "MaZda names belong to the MaZda set: use `--preset mazda`",
+        };
+        bail!("--names {names} with --preset {}: {why}", preset.as_str());
+    }
+    Ok(())
+}
+
 /// `dlr extract`: one ROI to stdout, or a whole manifest to a table.
 pub fn extract(a: &ExtractArgs) -> Result<ExitCode> {
     let preset = parse_preset(&a.preset)?;
+    check_names(a.names.as_deref(), preset)?;
     if let Some(manifest) = &a.manifest {
         let out = a
             .out

@@ -93,6 +93,67 @@ fn extract_one_roi_prints_the_mazda_set() {
 }
 
 #[test]
+fn names_ibsi_prints_ibsi_tags_and_is_refused_for_other_presets() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("c");
+    assert!(dlr()
+        .args(["simulate", "--patients", "2", "--seed", "1", "--out"])
+        .arg(&out)
+        .status()
+        .unwrap()
+        .success());
+    let img = out.join("images/P001_US.png");
+    let mask = out.join("masks/P001_US_r1.png");
+    let e = dlr()
+        .args(["extract", "--preset", "ibsi", "--names", "ibsi", "--image"])
+        .arg(&img)
+        .arg("--mask")
+        .arg(&mask)
+        .output()
+        .unwrap();
+    assert!(e.status.success(), "{}", String::from_utf8_lossy(&e.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&e.stdout).unwrap();
+    let m = j.as_object().unwrap();
+    // Tags of the IBSI reference tables (2D aggregation is the ibsi preset's default).
+    for tag in [
+        "stat_mean",
+        "cm_joint_max_2D_avg",
+        "rlm_sre_2D_avg",
+        "szm_sze_2D",
+    ] {
+        assert!(m.contains_key(tag), "{tag} missing");
+    }
+    let bad = dlr()
+        .args([
+            "extract",
+            "--preset",
+            "pyradiomics",
+            "--names",
+            "ibsi",
+            "--image",
+        ])
+        .arg(&img)
+        .arg("--mask")
+        .arg(&mask)
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    let msg = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        msg.contains("--preset ibsi") && msg.contains("ibsi_codes"),
+        "{msg}"
+    );
+    let bad = dlr()
+        .args(["extract", "--names", "radiomics", "--image"])
+        .arg(&img)
+        .arg("--mask")
+        .arg(&mask)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("use `ibsi`, `pyradiomics` or `mazda`"));
+}
+
+#[test]
 fn busi_development_set_validates_clean() {
     let Some(shared) = dlr_testutil::shared_dir() else {
         dlr_testutil::skip(
