@@ -318,9 +318,26 @@ pub fn discretise_pyradiomics(roi: &Roi, d: &Discretisation) -> Result<LevelGrid
             edges.partition_point(|&e| e <= v)
         }
     };
+    // Intensities on the integer steps min, min + 1, … (8- and 16-bit images) take their level
+    // from a table of those steps: the table entry is `digitize` of the very same value.
+    const LUT_MAX: f64 = 65_536.0;
+    let span = max - min;
+    let lut: Vec<u32> = if span <= LUT_MAX && span <= roi.values.len() as f64 {
+        (0..=span as usize)
+            .map(|k| digitize(min + k as f64).max(1) as u32)
+            .collect()
+    } else {
+        Vec::new()
+    };
     for ((l, &v), &m) in levels.iter_mut().zip(&roi.values).zip(&roi.imask) {
         if m {
-            *l = digitize(v).max(1) as u32;
+            // v ≥ min, so the offset is not negative (i32: a cheap conversion, saturating).
+            let k = (v - min) as i32;
+            *l = if (k as usize) < lut.len() && min + k as f64 == v {
+                lut[k as usize]
+            } else {
+                digitize(v).max(1) as u32
+            };
             top = top.max(*l);
         }
     }

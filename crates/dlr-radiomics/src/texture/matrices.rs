@@ -127,20 +127,14 @@ pub fn glcm_dirs(g: &LevelGrid, dirs: &[[isize; 3]]) -> Vec<Vec<f64>> {
     let offs: Vec<isize> = dirs.iter().map(|&d| p.offset(d)).collect();
     // Ordered pair counts (a, b) per direction; the symmetric matrix is c + cᵀ.
     let mut c = vec![0u32; dirs.len() * ng2];
-    let nx = g.dims[0];
-    let lv = &p.levels;
-    for r in p.rows() {
-        for i in r..r + nx {
-            let a = lv[i] as usize;
-            if a == 0 {
-                continue;
-            }
-            let row = (a - 1) * ng;
+    // The usual direction counts get a loop with a fixed (unrolled) number of offsets.
+    match offs.len() {
+        4 => count_pairs::<4>(&p, &offs, g, &mut c),
+        13 => count_pairs::<13>(&p, &offs, g, &mut c),
+        1 => count_pairs::<1>(&p, &offs, g, &mut c),
+        _ => {
             for (k, &o) in offs.iter().enumerate() {
-                let b = lv[(i as isize + o) as usize] as usize;
-                if b != 0 {
-                    c[k * ng2 + row + b - 1] += 1;
-                }
+                count_pairs::<1>(&p, &[o], g, &mut c[k * ng2..(k + 1) * ng2]);
             }
         }
     }
@@ -156,6 +150,31 @@ pub fn glcm_dirs(g: &LevelGrid, dirs: &[[isize; 3]]) -> Vec<Vec<f64>> {
             m
         })
         .collect()
+}
+
+/// Adds the ordered level pairs (voxel, neighbour at `offs[k]`) of the padded grid to the
+/// `ng × ng` block `k` of `c` (`N` = number of offsets).
+fn count_pairs<const N: usize>(p: &Padded, offs: &[isize], g: &LevelGrid, c: &mut [u32]) {
+    let ng = g.ng;
+    let ng2 = ng * ng;
+    let offs: [isize; N] = std::array::from_fn(|k| offs[k]);
+    let nx = g.dims[0];
+    let lv = &p.levels;
+    for r in p.rows() {
+        for i in r..r + nx {
+            let a = lv[i] as usize;
+            if a == 0 {
+                continue;
+            }
+            let row = (a - 1) * ng;
+            for k in 0..N {
+                let b = lv[(i as isize + offs[k]) as usize] as usize;
+                if b != 0 {
+                    c[k * ng2 + row + b - 1] += 1;
+                }
+            }
+        }
+    }
 }
 
 /// Run-length counts for one direction: `ng` rows × `max_run` columns (run length 1 at column 0).
