@@ -503,3 +503,35 @@ pub fn ngtdm_features(n: &[f64], s: &[f64], pyradiomics: bool) -> [f64; 5] {
     };
     [coarse, contrast, busy, complexity, strength]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparse_zone_features_equal_the_dense_ones_bitwise() {
+        let (ng, nj) = (5usize, 37usize);
+        let mut state = 0x1234_5678_9abc_def1u64;
+        for round in 0..20 {
+            let mut m = vec![0.0; ng * nj];
+            for v in m.iter_mut() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                if state % 5 == 0 {
+                    *v = (state % 97 + 1) as f64;
+                }
+            }
+            let vals: Vec<f64> = (0..ng).map(|i| (2 * i + 1 + round) as f64).collect();
+            let entries: Vec<(usize, usize, f64)> = (0..ng * nj)
+                .filter(|&k| m[k] != 0.0)
+                .map(|k| (k / nj, k % nj, m[k]))
+                .collect();
+            let dense = zone_like(&m, &vals, nj, 5000.0, PYR_EPS);
+            let sparse = zone_like_sparse(&entries, &vals, 5000.0, PYR_EPS);
+            let bits = |a: &[f64; 17]| a.map(f64::to_bits);
+            assert_eq!(bits(&dense), bits(&sparse));
+        }
+        assert!(zone_like_sparse(&[], &[1.0], 1.0, 0.0)[0].is_nan());
+    }
+}

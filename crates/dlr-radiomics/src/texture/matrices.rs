@@ -648,3 +648,213 @@ where
     let dep = dep.into_iter().map(|c| c as f64).collect();
     (n, s, (dep, max_dep))
 }
+
+#[cfg(test)]
+mod tests {
+    //! The fast kernels against direct transcriptions of the matrix definitions, on random
+    //! grids with few grey levels and holes (level 0), in one slice and in 3D.
+    use super::*;
+
+    fn random_grid(dims: [usize; 3], ng: u32, seed: u64) -> LevelGrid {
+        let mut state = seed | 1;
+        let n = dims[0] * dims[1] * dims[2];
+        let mut prev = 0u32;
+        let levels = (0..n)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // Runs and zones of some size: keep the previous level half of the time.
+                if state % 2 == 1 {
+                    prev = ((state >> 1) % (ng as u64 + 1)) as u32;
+                }
+                prev
+            })
+            .collect();
+        LevelGrid {
+            levels,
+            dims,
+            ng: ng as usize,
+        }
+    }
+
+    fn at(g: &LevelGrid, x: isize, y: isize, z: isize) -> u32 {
+        let [nx, ny, nz] = g.dims;
+        if x < 0 || y < 0 || z < 0 || x >= nx as isize || y >= ny as isize || z >= nz as isize {
+            0
+        } else {
+            g.levels[x as usize + nx * (y as usize + ny * z as usize)]
+        }
+    }
+
+    fn coords(g: &LevelGrid) -> Vec<(isize, isize, isize)> {
+        let [nx, ny, nz] = g.dims;
+        let mut v = Vec::new();
+        for z in 0..nz {
+            for y in 0..ny {
+                for x in 0..nx {
+                    v.push((x as isize, y as isize, z as isize));
+                }
+            }
+        }
+        v
+    }
+
+    fn grids() -> Vec<LevelGrid> {
+        vec![
+            random_grid([23, 17, 1], 3, 7),
+            random_grid([40, 9, 1], 1, 11),
+            random_grid([1, 30, 1], 4, 13),
+            random_grid([9, 8, 7], 2, 17),
+            random_grid([12, 5, 4], 5, 19),
+        ]
+    }
+
+    #[test]
+    fn glcm_counts_every_ordered_pair_both_ways() {
+        for g in grids() {
+            let dirs: &[[isize; 3]] = if g.dims[2] == 1 { &DIRS_2D } else { &DIRS_3D };
+            let fast = glcm_dirs(&g, dirs);
+            for (k, d) in dirs.iter().enumerate() {
+                let mut want = vec![0.0; g.ng * g.ng];
+                for (x, y, z) in coords(&g) {
+                    let (a, b) = (at(&g, x, y, z), at(&g, x + d[0], y + d[1], z + d[2]));
+                    if a > 0 && b > 0 {
+                        want[(a as usize - 1) * g.ng + b as usize - 1] += 1.0;
+                        want[(b as usize - 1) * g.ng + a as usize - 1] += 1.0;
+                    }
+                }
+                assert_eq!(fast[k], want, "dims {:?} direction {d:?}", g.dims);
+                assert_eq!(glcm(&g, *d), want);
+            }
+        }
+    }
+
+    #[test]
+    fn run_lengths_match_walking_each_maximal_run() {
+        for g in grids() {
+            let dirs: &[[isize; 3]] = if g.dims[2] == 1 { &DIRS_2D } else { &DIRS_3D };
+            let max_run = g.dims[0].max(g.dims[1]).max(g.dims[2]);
+            let trimmed = glrlm_dirs_trimmed(&g, dirs);
+            for (k, d) in dirs.iter().enumerate() {
+                let mut want = vec![0.0; g.ng * max_run];
+                for (x, y, z) in coords(&g) {
+                    let l = at(&g, x, y, z);
+                    if l == 0 || at(&g, x - d[0], y - d[1], z - d[2]) == l {
+                        continue;
+                    }
+                    let mut len = 1;
+                    while at(
+                        &g,
+                        x + len as isize * d[0],
+                        y + len as isize * d[1],
+                        z + len as isize * d[2],
+                    ) == l
+                    {
+                        len += 1;
+                    }
+                    want[(l as usize - 1) * max_run + len - 1] += 1.0;
+                }
+                assert_eq!(glrlm(&g, *d), (want.clone(), max_run), "direction {d:?}");
+                let (m, nj) = &trimmed[k];
+                for i in 0..g.ng {
+                    for j in 0..max_run {
+                        let got = if j < *nj { m[i * nj + j] } else { 0.0 };
+                        assert_eq!(got, want[i * max_run + j]);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn zones_match_a_flood_fill_in_first_voxel_order() {
+        for g in grids() {
+            let planar = g.dims[2] == 1;
+            let all = coords(&g);
+            let index = |x: isize, y: isize, z: isize| {
+                x as usize + g.dims[0] * (y as usize + g.dims[1] * z as usize)
+            };
+            let dist: Vec<u32> = (0..all.len() as u32).map(|k| (k * 7919) % 13).collect();
+            let mut seen = vec![false; all.len()];
+            let mut want = Vec::new();
+            for &(x, y, z) in &all {
+                let l = at(&g, x, y, z);
+                if l == 0 || seen[index(x, y, z)] {
+                    continue;
+                }
+                let (mut size, mut dmin) = (0, u32::MAX);
+                let mut stack = vec![(x, y, z)];
+                seen[index(x, y, z)] = true;
+                while let Some((a, b, c)) = stack.pop() {
+                    size += 1;
+                    dmin = dmin.min(dist[index(a, b, c)]);
+                    for dz in if planar { 0..=0 } else { -1..=1 } {
+                        for dy in -1..=1 {
+                            for dx in -1..=1 {
+                                let (p, q, r) = (a + dx, b + dy, c + dz);
+                                if at(&g, p, q, r) == l && !seen[index(p, q, r)] {
+                                    seen[index(p, q, r)] = true;
+                                    stack.push((p, q, r));
+                                }
+                            }
+                        }
+                    }
+                }
+                want.push((l, size, dmin));
+            }
+            let got: Vec<(u32, usize, u32)> = zones(&g, &dist)
+                .iter()
+                .map(|z| (z.level, z.size, z.distance))
+                .collect();
+            assert_eq!(got, want, "dims {:?}", g.dims);
+            let sizes: Vec<(u32, usize)> = want.iter().map(|w| (w.0, w.1)).collect();
+            assert_eq!(zone_sizes(&g), sizes);
+        }
+    }
+
+    #[test]
+    fn neighbourhood_matrices_match_their_definitions() {
+        for g in grids() {
+            let planar = g.dims[2] == 1;
+            for alpha in [0u32, 1] {
+                let mut n = vec![0.0; g.ng];
+                let mut s = vec![0.0; g.ng];
+                let max_dep = if planar { 9 } else { 27 };
+                let mut dep = vec![0.0; g.ng * max_dep];
+                for (x, y, z) in coords(&g) {
+                    let l = at(&g, x, y, z);
+                    if l == 0 {
+                        continue;
+                    }
+                    let (mut cnt, mut sum, mut similar) = (0u32, 0u64, 0usize);
+                    for dz in if planar { 0..=0 } else { -1..=1 } {
+                        for dy in -1..=1 {
+                            for dx in -1..=1 {
+                                let lj = at(&g, x + dx, y + dy, z + dz);
+                                if (dx, dy, dz) != (0, 0, 0) && lj > 0 {
+                                    cnt += 1;
+                                    sum += lj as u64;
+                                    similar += usize::from(lj.abs_diff(l) <= alpha);
+                                }
+                            }
+                        }
+                    }
+                    let li = l as usize - 1;
+                    dep[li * max_dep + similar] += 1.0;
+                    n[li] += 1.0;
+                    if cnt > 0 {
+                        s[li] += (l as f64 - sum as f64 / cnt as f64).abs();
+                    }
+                }
+                assert_eq!(ngldm(&g, alpha), (dep.clone(), max_dep));
+                let ((fast_n, fast_s), fast_dep) = ngtdm_ngldm(&g, false, alpha);
+                assert_eq!(fast_dep, (dep, max_dep));
+                assert_eq!(fast_n, n);
+                // Same additions in the same order: bitwise equal.
+                assert_eq!(fast_s, s);
+                assert_eq!(ngtdm(&g, false), (n, s));
+            }
+        }
+    }
+}
