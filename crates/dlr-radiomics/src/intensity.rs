@@ -359,20 +359,53 @@ pub fn firstorder_pyradiomics(
     let mut s = xs.to_vec();
     sort_total(&mut s);
     let n = s.len() as f64;
-    // Each sum runs over the sorted values in order, as separate passes would.
-    let (mut energy, mut sum) = (0.0f64, 0.0f64);
-    for &x in &s {
-        energy += (x + shift).powi(2);
-        sum += x;
+    let p10 = percentile(&s, 10.0);
+    let p90 = percentile(&s, 90.0);
+    // The values in [p10, p90] (robust statistics) are a contiguous run of the sorted values.
+    let (lo, hi) = (
+        s.partition_point(|&x| x < p10),
+        s.partition_point(|&x| x <= p90),
+    );
+    // Each sum runs over the sorted values in order, as separate passes would (`Iterator::sum`
+    // starts from −0); the robust sums ride along over their run.
+    let (mut energy, mut sum, mut rsum) = (-0.0f64, -0.0f64, -0.0f64);
+    for (k, part) in [&s[..lo], &s[lo..hi], &s[hi..]].into_iter().enumerate() {
+        if k == 1 {
+            for &x in part {
+                energy += (x + shift).powi(2);
+                sum += x;
+                rsum += x;
+            }
+        } else {
+            for &x in part {
+                energy += (x + shift).powi(2);
+                sum += x;
+            }
+        }
     }
     let mean = sum / n;
-    let (mut s2, mut s3, mut s4, mut sabs) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
-    for &x in &s {
-        let d = x - mean;
-        s2 += d.powi(2);
-        s3 += d.powi(3);
-        s4 += d.powi(4);
-        sabs += d.abs();
+    let rmean = rsum / (hi - lo) as f64;
+    let (mut s2, mut s3, mut s4, mut sabs, mut rabs) =
+        (-0.0f64, -0.0f64, -0.0f64, -0.0f64, -0.0f64);
+    for (k, part) in [&s[..lo], &s[lo..hi], &s[hi..]].into_iter().enumerate() {
+        if k == 1 {
+            for &x in part {
+                let d = x - mean;
+                s2 += d.powi(2);
+                s3 += d.powi(3);
+                s4 += d.powi(4);
+                sabs += d.abs();
+                rabs += (x - rmean).abs();
+            }
+        } else {
+            for &x in part {
+                let d = x - mean;
+                s2 += d.powi(2);
+                s3 += d.powi(3);
+                s4 += d.powi(4);
+                sabs += d.abs();
+            }
+        }
     }
     let (m2, m3, m4) = (s2 / n, s3 / n, s4 / n);
     let (skew, kurt) = if m2 == 0.0 {
@@ -380,12 +413,7 @@ pub fn firstorder_pyradiomics(
     } else {
         (m3 / m2.powf(1.5), m4 / (m2 * m2))
     };
-    let p10 = percentile(&s, 10.0);
-    let p90 = percentile(&s, 90.0);
-    // The values in [p10, p90] are a contiguous run of the sorted values.
-    let robust = &s[s.partition_point(|&x| x < p10)..s.partition_point(|&x| x <= p90)];
-    let rmean = robust.iter().sum::<f64>() / robust.len() as f64;
-    let rmad = robust.iter().map(|x| (x - rmean).abs()).sum::<f64>() / robust.len() as f64;
+    let rmad = rabs / (hi - lo) as f64;
     // Level histogram, summed in increasing level order.
     let top = levels.iter().copied().max().unwrap_or(0) as usize;
     let mut counts = vec![0usize; top + 1];
