@@ -20,8 +20,8 @@ pub use duplicates::{
 };
 pub use error::{AuditError, Result};
 pub use shape::{
-    baseline_auc, baseline_cv_auc, shape_features, shape_only_baseline, shape_warning,
-    BaselineResult, DEFAULT_SHAPE_MARGIN,
+    baseline_auc, baseline_cv_auc, outline_warning, shape_features, shape_only_baseline,
+    shape_warning, BaselineResult, DEFAULT_SHAPE_MARGIN,
 };
 pub use split::{grouped_stratified_fold_ids, grouped_stratified_split};
 pub use summary::{

@@ -262,6 +262,22 @@ pub fn baseline_cv_auc(x: &Matrix, y: &[bool], k: usize, seed: u64) -> Result<Ba
 
 /// Plain-language warning when the shape-only AUC is within `margin` of (or above) the model's.
 pub fn shape_warning(model_auc: f64, shape_only_auc: f64, margin: f64) -> Option<String> {
+    outline_warning(
+        "shape features, no image intensities",
+        model_auc,
+        shape_only_auc,
+        margin,
+    )
+}
+
+/// The same warning for any baseline that sees only the ROI outline; `inputs` says what that
+/// baseline sees (e.g. "deep features of the binary mask image, no image intensities").
+pub fn outline_warning(
+    inputs: &str,
+    model_auc: f64,
+    shape_only_auc: f64,
+    margin: f64,
+) -> Option<String> {
     if !(model_auc.is_finite() && shape_only_auc.is_finite()) || shape_only_auc < model_auc - margin
     {
         return None;
@@ -272,7 +288,7 @@ pub fn shape_warning(model_auc: f64, shape_only_auc: f64, margin: f64) -> Option
         format!("within {margin:.2} of the full model's {model_auc:.3}")
     };
     Some(format!(
-        "A model that sees only the outline of the ROI (shape features, no image intensities) \
+        "A model that sees only the outline of the ROI ({inputs}) \
          reaches AUC {shape_only_auc:.3}, {relation}. \
          Much of the signal may come from how the lesions were outlined (annotation style) rather \
          than from the image; check that readers outlined both classes the same way before \

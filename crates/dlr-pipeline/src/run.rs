@@ -1065,9 +1065,12 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
             )?;
             if let Some(pt) = p.get("deep") {
                 if let Ok(ci) = dlr_stats::auc_delong(pt, &y_test, 0.95) {
-                    let warning =
-                        dlr_audit::shape_warning(deep_auc, ci.auc, cfg.evaluation.shape_margin)
-                            .map(|w| format!("Deep features of the binary mask alone: {w}"));
+                    let warning = dlr_audit::outline_warning(
+                        "deep features of the binary mask image, no image intensities",
+                        deep_auc,
+                        ci.auc,
+                        cfg.evaluation.shape_margin,
+                    );
                     if let Some(w) = &warning {
                         warnings.push(w.clone());
                     }
