@@ -4,6 +4,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use dlr_deep::fixture::{fixture_input, fixture_store};
+use dlr_deep::ops::{Activation, Conv2d, FeatureMap, Padding};
 use dlr_deep::{Backbone, BackboneKind, CpuBackbone};
 
 fn forward(c: &mut Criterion) {
@@ -24,5 +25,49 @@ fn forward(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, forward);
+/// ResNet-50's stride-1 3×3 convolution shapes (batch 8): Winograd F(2×2, 3×3) vs im2col + GEMM.
+fn conv3x3(c: &mut Criterion) {
+    let n = 8;
+    let mut g = c.benchmark_group("conv3x3_batch8");
+    g.sample_size(10);
+    for &(ch, hw) in &[(64usize, 56usize), (128, 28), (256, 14), (512, 7)] {
+        let wt: Vec<f32> = (0..ch * ch * 9)
+            .map(|i| (i as f32 * 0.37).sin() * 0.05)
+            .collect();
+        let x = FeatureMap {
+            n,
+            h: hw,
+            w: hw,
+            c: ch,
+            data: (0..n * hw * hw * ch)
+                .map(|i| (i as f32 * 0.11).sin())
+                .collect(),
+        };
+        let conv = match Conv2d::from_torch(
+            &wt,
+            ch,
+            ch,
+            3,
+            1,
+            Padding::Symmetric(1),
+            false,
+            None,
+            None,
+            Activation::Relu,
+        ) {
+            Ok(c) => c,
+            Err(e) => panic!("conv {ch}×{hw}: {e}"),
+        };
+        let im2col = conv.clone().without_winograd();
+        g.bench_function(format!("winograd_c{ch}_{hw}x{hw}"), |b| {
+            b.iter(|| conv.forward(&x, None).map(|y| y.data.len()).unwrap_or(0))
+        });
+        g.bench_function(format!("im2col_c{ch}_{hw}x{hw}"), |b| {
+            b.iter(|| im2col.forward(&x, None).map(|y| y.data.len()).unwrap_or(0))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, forward, conv3x3);
 criterion_main!(benches);

@@ -8,6 +8,9 @@
 use crate::error::{DeepError, Result};
 use rayon::prelude::*;
 
+mod winograd;
+use winograd::WinogradWeights;
+
 /// Activation applied after bias and residual add.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activation {
@@ -147,6 +150,8 @@ pub struct Conv2d {
     weight: Vec<f32>,
     bias: Vec<f32>,
     act: Activation,
+    /// Winograd F(2×2, 3×3) weights for 3×3 stride-1 padding-1 dense convolutions.
+    winograd: Option<WinogradWeights>,
 }
 
 /// Batch-norm parameters in eval mode.
@@ -228,6 +233,8 @@ impl Conv2d {
                 }
             }
         }
+        let winograd = (!depthwise && k == 3 && stride == 1 && padding == Padding::Symmetric(1))
+            .then(|| WinogradWeights::from_folded(&w, cin, cout));
         Ok(Self {
             cin,
             cout,
@@ -238,7 +245,20 @@ impl Conv2d {
             weight: w,
             bias: bias.into_iter().map(|v| v as f32).collect(),
             act,
+            winograd,
         })
+    }
+
+    /// The same convolution computed by im2col + GEMM instead of Winograd F(2×2, 3×3) (for
+    /// comparisons and benchmarks; 3×3 stride-1 padding-1 convolutions use Winograd by default).
+    pub fn without_winograd(mut self) -> Self {
+        self.winograd = None;
+        self
+    }
+
+    /// Whether this convolution runs as Winograd F(2×2, 3×3).
+    pub fn uses_winograd(&self) -> bool {
+        self.winograd.is_some()
     }
 
     /// Output channels.
@@ -272,7 +292,9 @@ impl Conv2d {
             }
         }
         let res = residual.map(|r| r.data.as_slice());
-        if self.depthwise {
+        if let Some(wg) = &self.winograd {
+            self.winograd_forward(wg, x, &mut out, res);
+        } else if self.depthwise {
             self.depthwise_forward(x, &mut out, pt, pl, res);
         } else {
             self.dense_forward(x, &mut out, pt, pl, res);
@@ -355,6 +377,33 @@ impl Conv2d {
                     });
                 }
                 self.epilogue(dst, row0, residual);
+            });
+    }
+
+    /// Winograd path: tiles computed by [`WinogradWeights::forward_tiles`], then scattered into
+    /// output rows with the fused epilogue.
+    fn winograd_forward(
+        &self,
+        wg: &WinogradWeights,
+        x: &FeatureMap,
+        out: &mut FeatureMap,
+        residual: Option<&[f32]>,
+    ) {
+        let (y, th, tw) = wg.forward_tiles(x);
+        let (oh, ow, c) = (out.h, out.w, self.cout);
+        out.data
+            .par_chunks_mut(ow * c)
+            .enumerate()
+            .for_each(|(row, dst)| {
+                let b = row / oh;
+                let oy = row % oh;
+                for ox in 0..ow {
+                    let tile = (b * th + oy / 2) * tw + ox / 2;
+                    let q = (oy % 2) * 2 + ox % 2;
+                    let src = (tile * 4 + q) * c;
+                    dst[ox * c..(ox + 1) * c].copy_from_slice(&y[src..src + c]);
+                }
+                self.epilogue(dst, row * ow, residual);
             });
     }
 
@@ -758,6 +807,54 @@ mod tests {
                     (a - b).abs() < 1e-4,
                     "{a} vs {b} for {c},{cout},{k},{s},{p},{dw}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn winograd_matches_naive_and_im2col_with_residual_and_relu() {
+        // channel counts with and without a 16-lane tail, odd and even sizes, batch 3
+        for &(c, cout, h, w) in &[(37, 21, 7, 6), (16, 32, 5, 5), (3, 48, 2, 9)] {
+            let n = 3;
+            let x = pattern(n * c * h * w, 0.53);
+            let wt = pattern(cout * c * 9, 0.29);
+            let (want, oh, ow) = naive(&x, n, c, h, w, &wt, cout, 3, 1, 1, false);
+            assert_eq!((oh, ow), (h, w));
+            let conv = Conv2d::from_torch(
+                &wt,
+                cout,
+                c,
+                3,
+                1,
+                Padding::Symmetric(1),
+                false,
+                Some(&pattern(cout, 1.7)),
+                None,
+                Activation::Relu,
+            )
+            .unwrap();
+            assert!(conv.uses_winograd());
+            let fm = FeatureMap::from_nchw(&x, n, c, h, w).unwrap();
+            let res =
+                FeatureMap::from_nchw(&pattern(n * cout * h * w, 0.71), n, cout, h, w).unwrap();
+            let got = conv.forward(&fm, Some(&res)).unwrap();
+            let im2col = conv
+                .clone()
+                .without_winograd()
+                .forward(&fm, Some(&res))
+                .unwrap();
+            let bias = pattern(cout, 1.7);
+            let res_nchw = res.to_nchw();
+            for (i, (a, b)) in got.to_nchw().iter().zip(&want).enumerate() {
+                let o = (i / (h * w)) % cout;
+                let expect = (b + bias[o] + res_nchw[i]).max(0.0);
+                assert!(
+                    (a - expect).abs() < 1e-4,
+                    "{a} vs {expect} at {i} for {c},{cout},{h},{w}"
+                );
+            }
+            for (a, b) in got.data.iter().zip(&im2col.data) {
+                assert!((a - b).abs() < 1e-4, "winograd {a} vs im2col {b}");
             }
         }
     }
