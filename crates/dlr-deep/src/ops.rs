@@ -356,21 +356,26 @@ impl Conv2d {
                             let oy = (p / ow) % oh;
                             let ox = p % ow;
                             let d = &mut buf[r * kdim..(r + 1) * kdim];
+                            // per kernel row, the in-bounds taps are contiguous in NHWC: one
+                            // copy of up to k·cin values, zeros for the padding around it
+                            let ix0 = (ox * s) as isize - pl as isize;
+                            let kx_lo = ((-ix0).max(0) as usize).min(k);
+                            let kx_hi =
+                                ((x.w as isize - ix0).clamp(0, k as isize) as usize).max(kx_lo);
                             for ky in 0..k {
                                 let iy = (oy * s + ky) as isize - pt as isize;
-                                for kx in 0..k {
-                                    let ix = (ox * s + kx) as isize - pl as isize;
-                                    let tap = (ky * k + kx) * cin;
-                                    let dd = &mut d[tap..tap + cin];
-                                    if iy < 0 || ix < 0 || iy >= x.h as isize || ix >= x.w as isize
-                                    {
-                                        dd.fill(0.0);
-                                    } else {
-                                        let src =
-                                            ((b * x.h + iy as usize) * x.w + ix as usize) * cin;
-                                        dd.copy_from_slice(&x.data[src..src + cin]);
-                                    }
+                                let row = &mut d[ky * k * cin..(ky + 1) * k * cin];
+                                if iy < 0 || iy >= x.h as isize || kx_hi == kx_lo {
+                                    row.fill(0.0);
+                                    continue;
                                 }
+                                row[..kx_lo * cin].fill(0.0);
+                                row[kx_hi * cin..].fill(0.0);
+                                let src = ((b * x.h + iy as usize) * x.w
+                                    + (ix0 + kx_lo as isize) as usize)
+                                    * cin;
+                                row[kx_lo * cin..kx_hi * cin]
+                                    .copy_from_slice(&x.data[src..src + (kx_hi - kx_lo) * cin]);
                             }
                         }
                         matmul_seq(&buf[..rows * kdim], &self.weight, dst, rows, kdim, cout);

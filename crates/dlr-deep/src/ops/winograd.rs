@@ -122,13 +122,27 @@ fn input_transform(x: &FeatureMap, t0: usize, g: usize, th: usize, tw: usize, v:
                 src[r * 4 + c] = Some(((b * x.h + iy as usize) * x.w + ix as usize) * cin);
             }
         }
+        let zero = [0.0f32; L];
         let mut c0 = 0;
         while c0 < cin {
             let n = L.min(cin - c0);
-            let mut d = [[0.0f32; L]; 16];
-            for (k, s) in src.iter().enumerate() {
-                if let Some(off) = s {
-                    d[k][..n].copy_from_slice(&x.data[off + c0..off + c0 + n]);
+            // full blocks are read in place (fixed-size loads); a channel tail is zero-padded
+            let mut tail = [[0.0f32; L]; 16];
+            let mut d: [&[f32; L]; 16] = [&zero; 16];
+            if n == L {
+                for (dk, s) in d.iter_mut().zip(&src) {
+                    if let Some(a) = s.and_then(|off| x.data[off + c0..].first_chunk::<L>()) {
+                        *dk = a;
+                    }
+                }
+            } else {
+                for (tk, s) in tail.iter_mut().zip(&src) {
+                    if let Some(off) = s {
+                        tk[..n].copy_from_slice(&x.data[off + c0..off + c0 + n]);
+                    }
+                }
+                for (dk, tk) in d.iter_mut().zip(&tail) {
+                    *dk = tk;
                 }
             }
             // t = Bᵀ d, Bᵀ = [[1,0,−1,0],[0,1,1,0],[0,−1,1,0],[0,1,0,−1]] (rows of d: r)
@@ -160,7 +174,7 @@ fn input_transform(x: &FeatureMap, t0: usize, g: usize, th: usize, tw: usize, v:
                 for (c, oc) in o.iter().enumerate() {
                     let e = r * 4 + c;
                     let at = (e * g + j) * cin + c0;
-                    v[at..at + n].copy_from_slice(&oc[..n]);
+                    store(&mut v[at..], oc, n);
                 }
             }
             c0 += n;
@@ -178,7 +192,10 @@ fn output_transform(m: &[f32], g: usize, cout: usize, dst: &mut [f32]) {
             let mut q = [[0.0f32; L]; 16];
             for (e, qe) in q.iter_mut().enumerate() {
                 let at = (e * g + j) * cout + c0;
-                qe[..n].copy_from_slice(&m[at..at + n]);
+                match m[at..].first_chunk::<L>() {
+                    Some(a) if n == L => *qe = *a,
+                    _ => qe[..n].copy_from_slice(&m[at..at + n]),
+                }
             }
             // t = Aᵀ q (2×4), Aᵀ = [[1,1,1,0],[0,1,−1,−1]]
             let mut t = [[0.0f32; L]; 8];
@@ -204,11 +221,20 @@ fn output_transform(m: &[f32], g: usize, cout: usize, dst: &mut [f32]) {
                 }
                 for (c, oc) in o.iter().enumerate() {
                     let at = (j * 4 + r * 2 + c) * cout + c0;
-                    dst[at..at + n].copy_from_slice(&oc[..n]);
+                    store(&mut dst[at..], oc, n);
                 }
             }
             c0 += n;
         }
+    }
+}
+
+/// Writes the first `n` lanes of `src` to the start of `dst` (a fixed-size store when `n == L`).
+#[inline(always)]
+fn store(dst: &mut [f32], src: &[f32; L], n: usize) {
+    match dst.first_chunk_mut::<L>() {
+        Some(a) if n == L => *a = *src,
+        _ => dst[..n].copy_from_slice(&src[..n]),
     }
 }
 
