@@ -106,6 +106,39 @@ impl FeatureMap {
     }
 }
 
+/// Recycled activation buffers. Every kernel that takes its output from the pool overwrites all
+/// of it, so a recycled buffer is shortened or grown but never zero-filled again, and the memory
+/// is not returned to the system between layers.
+#[derive(Debug, Default)]
+pub struct BufferPool {
+    free: Vec<Vec<f32>>,
+}
+
+impl BufferPool {
+    /// A buffer of `len` values with unspecified (initialised) contents: the smallest free one
+    /// that is large enough (never a grown one: growing copies), else a new one.
+    pub fn take(&mut self, len: usize) -> Vec<f32> {
+        let fit = (0..self.free.len())
+            .filter(|&i| self.free[i].capacity() >= len)
+            .min_by_key(|&i| self.free[i].capacity());
+        match fit {
+            Some(i) => {
+                let mut v = self.free.swap_remove(i);
+                v.resize(len, 0.0);
+                v
+            }
+            None => vec![0.0; len],
+        }
+    }
+
+    /// Returns a buffer for reuse.
+    pub fn give(&mut self, v: Vec<f32>) {
+        if v.capacity() > 0 {
+            self.free.push(v);
+        }
+    }
+}
+
 /// How a convolution pads its input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Padding {
@@ -268,6 +301,17 @@ impl Conv2d {
 
     /// Runs the convolution; `residual` (same shape as the output) is added before the activation.
     pub fn forward(&self, x: &FeatureMap, residual: Option<&FeatureMap>) -> Result<FeatureMap> {
+        self.forward_pooled(x, residual, &mut BufferPool::default())
+    }
+
+    /// [`Conv2d::forward`] with output (and scratch) storage taken from `pool`; give buffers that
+    /// are no longer needed back to the pool so later layers reuse them without zero-filling.
+    pub fn forward_pooled(
+        &self,
+        x: &FeatureMap,
+        residual: Option<&FeatureMap>,
+        pool: &mut BufferPool,
+    ) -> Result<FeatureMap> {
         if x.c != self.cin {
             return Err(DeepError::Invalid(format!(
                 "conv expects {} input channels, got {}",
@@ -282,7 +326,7 @@ impl Conv2d {
             h: oh,
             w: ow,
             c: self.cout,
-            data: vec![0.0f32; m * self.cout],
+            data: pool.take(m * self.cout),
         };
         if let Some(r) = residual {
             if r.data.len() != out.data.len() {
@@ -293,7 +337,9 @@ impl Conv2d {
         }
         let res = residual.map(|r| r.data.as_slice());
         if let Some(wg) = &self.winograd {
-            self.winograd_forward(wg, x, &mut out, res);
+            let tiles = pool.take(wg.tiles_len(x));
+            let tiles = self.winograd_forward(wg, x, &mut out, res, tiles);
+            pool.give(tiles);
         } else if self.depthwise {
             self.depthwise_forward(x, &mut out, pt, pl, res);
         } else {
@@ -393,8 +439,9 @@ impl Conv2d {
         x: &FeatureMap,
         out: &mut FeatureMap,
         residual: Option<&[f32]>,
-    ) {
-        let (y, th, tw) = wg.forward_tiles(x);
+        tiles: Vec<f32>,
+    ) -> Vec<f32> {
+        let (y, th, tw) = wg.forward_tiles(x, tiles);
         let (oh, ow, c) = (out.h, out.w, self.cout);
         out.data
             .par_chunks_mut(ow * c)
@@ -410,6 +457,7 @@ impl Conv2d {
                 }
                 self.epilogue(dst, row * ow, residual);
             });
+        y
     }
 
     fn depthwise_forward(
@@ -861,6 +909,50 @@ mod tests {
             for (a, b) in got.data.iter().zip(&im2col.data) {
                 assert!((a - b).abs() < 1e-4, "winograd {a} vs im2col {b}");
             }
+        }
+    }
+
+    #[test]
+    fn pooled_buffers_with_stale_contents_give_the_same_result() {
+        // a recycled buffer full of NaN must be overwritten everywhere (im2col, 1×1, Winograd,
+        // depthwise paths, with and without residual)
+        for &(c, cout, k, s, p, dw) in &[
+            (5, 7, 3, 1, 1, false),
+            (5, 7, 3, 2, 1, false),
+            (4, 6, 1, 1, 0, false),
+            (6, 6, 3, 1, 1, true),
+        ] {
+            let (n, h, w) = (2, 9, 11);
+            let per = if dw { k * k } else { c * k * k };
+            let conv = Conv2d::from_torch(
+                &pattern(cout * per, 0.91),
+                cout,
+                c,
+                k,
+                s,
+                Padding::Symmetric(p),
+                dw,
+                None,
+                None,
+                Activation::Relu,
+            )
+            .unwrap();
+            let fm = FeatureMap::from_nchw(&pattern(n * c * h * w, 0.37), n, c, h, w).unwrap();
+            let fresh = conv.forward(&fm, None).unwrap();
+            let res = FeatureMap {
+                data: pattern(fresh.data.len(), 0.3),
+                ..fresh.clone()
+            };
+            let fresh_res = conv.forward(&fm, Some(&res)).unwrap();
+            let mut pool = BufferPool::default();
+            for _ in 0..3 {
+                pool.give(vec![f32::NAN; 4096]);
+            }
+            let got = conv.forward_pooled(&fm, None, &mut pool).unwrap();
+            assert_eq!(got, fresh, "{c},{cout},{k},{s},{p},{dw}");
+            pool.give(vec![f32::NAN; 4096]);
+            let got = conv.forward_pooled(&fm, Some(&res), &mut pool).unwrap();
+            assert_eq!(got, fresh_res, "{c},{cout},{k},{s},{p},{dw} with residual");
         }
     }
 

@@ -2,7 +2,9 @@
 //! convolution of the bottleneck), batch norm in eval mode folded into the convolutions.
 
 use crate::error::Result;
-use crate::ops::{max_pool_3x3_s2, Activation, BatchNorm, Conv2d, FeatureMap, Linear, Padding};
+use crate::ops::{
+    max_pool_3x3_s2, Activation, BatchNorm, BufferPool, Conv2d, FeatureMap, Linear, Padding,
+};
 use crate::store::TensorStore;
 
 /// Batch-norm ε used by torchvision ResNets.
@@ -139,23 +141,33 @@ struct Block {
 }
 
 impl Block {
-    fn forward(&self, x: &FeatureMap) -> Result<FeatureMap> {
+    /// Runs the block; intermediate buffers come from and go back to `pool`.
+    fn forward(&self, x: &FeatureMap, pool: &mut BufferPool) -> Result<FeatureMap> {
         let (last, inner) = match self.convs.split_last() {
             Some(v) => v,
             None => return Err(crate::DeepError::Invalid("empty residual block".into())),
         };
         let mut h: Option<FeatureMap> = None;
         for c in inner {
-            h = Some(c.forward(h.as_ref().unwrap_or(x), None)?);
+            let next = c.forward_pooled(h.as_ref().unwrap_or(x), None, pool)?;
+            if let Some(old) = h.replace(next) {
+                pool.give(old.data);
+            }
         }
         let branch_in = h.as_ref().unwrap_or(x);
-        match &self.downsample {
+        let out = match &self.downsample {
             Some(d) => {
-                let shortcut = d.forward(x, None)?;
-                last.forward(branch_in, Some(&shortcut))
+                let shortcut = d.forward_pooled(x, None, pool)?;
+                let out = last.forward_pooled(branch_in, Some(&shortcut), pool);
+                pool.give(shortcut.data);
+                out
             }
-            None => last.forward(branch_in, Some(x)),
+            None => last.forward_pooled(branch_in, Some(x), pool),
+        };
+        if let Some(old) = h {
+            pool.give(old.data);
         }
+        out
     }
 }
 
@@ -274,14 +286,17 @@ impl ResNet {
     /// Runs the network on an NHWC batch; logits and stage outputs only when asked for.
     pub fn forward(&self, x: &FeatureMap, logits: bool, stages: bool) -> Result<ForwardOutput> {
         let mut out = ForwardOutput::default();
-        let mut h = self.stem.forward(x, None)?;
-        h = max_pool_3x3_s2(&h);
+        let mut pool = BufferPool::default();
+        let stem = self.stem.forward_pooled(x, None, &mut pool)?;
+        let mut h = max_pool_3x3_s2(&stem);
+        pool.give(stem.data);
         if stages {
             out.stages.push(h.clone());
         }
         for layer in &self.layers {
             for block in layer {
-                h = block.forward(&h)?;
+                let next = block.forward(&h, &mut pool)?;
+                pool.give(std::mem::replace(&mut h, next).data);
             }
             if stages {
                 out.stages.push(h.clone());

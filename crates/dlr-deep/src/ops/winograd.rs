@@ -54,13 +54,23 @@ impl WinogradWeights {
         Self { cin, cout, u }
     }
 
-    /// Convolution without bias/activation: returns the output in tile order,
-    /// `[tile][2×2 position][cout]` with tiles `(b, ty, tx)` row-major.
-    pub(crate) fn forward_tiles(&self, x: &FeatureMap) -> (Vec<f32>, usize, usize) {
+    /// Length of the tile-order output of [`WinogradWeights::forward_tiles`] for input `x`.
+    pub(crate) fn tiles_len(&self, x: &FeatureMap) -> usize {
+        x.n * x.h.div_ceil(2) * x.w.div_ceil(2) * 4 * self.cout
+    }
+
+    /// Convolution without bias/activation into `y` (resized to [`Self::tiles_len`]; every
+    /// value is overwritten): the output in tile order, `[tile][2×2 position][cout]` with tiles
+    /// `(b, ty, tx)` row-major. Returns `y` and the tile grid height and width.
+    pub(crate) fn forward_tiles(
+        &self,
+        x: &FeatureMap,
+        mut y: Vec<f32>,
+    ) -> (Vec<f32>, usize, usize) {
         let (cin, cout) = (self.cin, self.cout);
         let (th, tw) = (x.h.div_ceil(2), x.w.div_ceil(2));
         let tiles = x.n * th * tw;
-        let mut y = vec![0.0f32; tiles * 4 * cout];
+        y.resize(tiles * 4 * cout, 0.0);
         let group = tile_rows(tiles);
         y.par_chunks_mut(group * 4 * cout)
             .enumerate()
