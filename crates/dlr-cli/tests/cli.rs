@@ -6,6 +6,18 @@ fn dlr() -> Command {
     Command::new(env!("CARGO_BIN_EXE_dlr"))
 }
 
+/// Simulates a two-patient cohort into `dir/c` and returns that folder.
+fn simulate_two_patients(dir: &std::path::Path) -> std::path::PathBuf {
+    let out = dir.join("c");
+    assert!(dlr()
+        .args(["simulate", "--patients", "2", "--seed", "1", "--out"])
+        .arg(&out)
+        .status()
+        .unwrap()
+        .success());
+    out
+}
+
 #[test]
 fn simulate_then_validate_is_clean_and_a_broken_copy_is_not() {
     let d = tempfile::tempdir().unwrap();
@@ -53,13 +65,7 @@ fn simulate_then_validate_is_clean_and_a_broken_copy_is_not() {
 #[test]
 fn extract_one_roi_prints_the_mazda_set() {
     let d = tempfile::tempdir().unwrap();
-    let out = d.path().join("c");
-    assert!(dlr()
-        .args(["simulate", "--patients", "2", "--seed", "1", "--out"])
-        .arg(&out)
-        .status()
-        .unwrap()
-        .success());
+    let out = simulate_two_patients(d.path());
     let e = dlr()
         .args(["extract", "--preset", "mazda", "--image"])
         .arg(out.join("images/P001_US.png"))
@@ -95,13 +101,7 @@ fn extract_one_roi_prints_the_mazda_set() {
 #[test]
 fn names_ibsi_prints_ibsi_tags_and_is_refused_for_other_presets() {
     let d = tempfile::tempdir().unwrap();
-    let out = d.path().join("c");
-    assert!(dlr()
-        .args(["simulate", "--patients", "2", "--seed", "1", "--out"])
-        .arg(&out)
-        .status()
-        .unwrap()
-        .success());
+    let out = simulate_two_patients(d.path());
     let img = out.join("images/P001_US.png");
     let mask = out.join("masks/P001_US_r1.png");
     let e = dlr()

@@ -169,15 +169,18 @@ fn predict_refuses_a_manifest_without_the_trained_phases() {
     let m2 = manifest.with_file_name("us_only.csv");
     std::fs::write(&m2, us_only).unwrap();
     let clinical = cfg.resolve(cfg.study.clinical.as_ref().unwrap());
-    let err = dlr_pipeline::predict::predict(
-        &out.join("model.dlr"),
-        &m2,
-        Some(&clinical),
-        &d.path().join("p.csv"),
-        false,
-    )
-    .unwrap_err()
-    .to_string();
+    let predict_error = |bundle: &Path, manifest: &Path| {
+        dlr_pipeline::predict::predict(
+            bundle,
+            manifest,
+            Some(&clinical),
+            &d.path().join("p.csv"),
+            false,
+        )
+        .unwrap_err()
+        .to_string()
+    };
+    let err = predict_error(&out.join("model.dlr"), &m2);
     assert!(err.contains("phase"), "{err}");
     // A damaged bundle is refused.
     let bundle = out.join("model.dlr");
@@ -185,15 +188,7 @@ fn predict_refuses_a_manifest_without_the_trained_phases() {
         .unwrap()
         .replacen("\"format\": 2", "\"format\": 3", 1);
     std::fs::write(&bundle, b).unwrap();
-    let err = dlr_pipeline::predict::predict(
-        &bundle,
-        &manifest,
-        Some(&clinical),
-        &d.path().join("p.csv"),
-        false,
-    )
-    .unwrap_err()
-    .to_string();
+    let err = predict_error(&bundle, &manifest);
     assert!(err.contains("hash"), "{err}");
     // An intact bundle of an older format (before the crop rule was recorded) is refused with
     // the way out.
@@ -202,15 +197,7 @@ fn predict_refuses_a_manifest_without_the_trained_phases() {
     old.format = 1;
     old.content_hash = old.compute_hash().unwrap();
     std::fs::write(&bundle, serde_json::to_string(&old).unwrap()).unwrap();
-    let err = dlr_pipeline::predict::predict(
-        &bundle,
-        &manifest,
-        Some(&clinical),
-        &d.path().join("p.csv"),
-        false,
-    )
-    .unwrap_err()
-    .to_string();
+    let err = predict_error(&bundle, &manifest);
     assert!(
         err.contains("format 1") && err.contains("re-run `dlr run`"),
         "{err}"

@@ -167,14 +167,7 @@ pub(crate) fn extract_image_types(
     let mut texture = settings.clone();
     texture.families.retain(|f| !is_shape(f));
     texture.image_types = vec![ImageType::Original];
-    let template = Roi {
-        dims: [1, 1, 1],
-        spacing: image.spacing,
-        values: vec![0.0],
-        morph: vec![false],
-        imask: vec![false],
-        origin: [0; 3],
-    };
+    let template = Roi::empty(image.spacing);
     let per_image: Vec<Result<Vec<FeatureValue>>> = filtered
         .into_par_iter()
         .map(|(name, values)| {

@@ -54,26 +54,10 @@ pub fn extract(image: &Image, mask: &Mask, settings: &Settings) -> Result<Vec<Fe
         plain.interpolation = None;
         return extract(&img, &roi, &plain);
     }
-    let empty_template;
-    let (roi, origin) = match preprocess::crop(image, mask, settings.round_intensities)? {
-        Some(r) => {
-            let o = r.origin;
-            (r, o)
-        }
-        None => {
-            // Compute on a one-voxel ROI with an empty mask so that every feature name appears.
-            empty_template = preprocess::Roi {
-                dims: [1, 1, 1],
-                spacing: image.spacing,
-                values: vec![0.0],
-                morph: vec![false],
-                imask: vec![false],
-                origin: [0; 3],
-            };
-            (empty_template, [0; 3])
-        }
-    };
-    let mut roi = roi;
+    // An empty ROI is computed on a one-voxel empty mask so that every feature name appears.
+    let mut roi = preprocess::crop(image, mask, settings.round_intensities)?
+        .unwrap_or_else(|| preprocess::Roi::empty(image.spacing));
+    let origin = roi.origin;
     preprocess::resegment(&mut roi, &settings.resegmentation);
     let empty = !roi.imask.iter().any(|&m| m);
     let mut raw = Vec::new();

@@ -24,6 +24,19 @@ pub struct Roi {
 }
 
 impl Roi {
+    /// A one-voxel ROI with an empty mask: computing on it gives every feature name, each
+    /// undefined (used for empty ROIs so that tables keep their columns).
+    pub fn empty(spacing: [f64; 3]) -> Self {
+        Roi {
+            dims: [1, 1, 1],
+            spacing,
+            values: vec![0.0],
+            morph: vec![false],
+            imask: vec![false],
+            origin: [0; 3],
+        }
+    }
+
     /// Intensities of the intensity mask, in storage order.
     pub fn intensities(&self) -> Vec<f64> {
         // Branch-free compaction: every value is written, only masked ones advance.
