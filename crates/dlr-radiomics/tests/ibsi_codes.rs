@@ -3,7 +3,9 @@
 //! Spot values are the identifiers listed in MIRP's feature-name reference
 //! (`oncoray/mirp` `docs/_sources/features_names.rst.txt`) and its `mirp/_features/*.py` classes.
 
-use dlr_image::{read_image, read_mask, FeatureValue, Image, Mask, MaskOptions};
+mod common;
+
+use dlr_image::{FeatureValue, Image, Mask};
 use dlr_radiomics::codes::{ibsi_aggregation_code, ibsi_feature_code};
 use dlr_radiomics::{extract, Family, Settings};
 
@@ -25,20 +27,8 @@ fn code_of<'a>(feats: &'a [FeatureValue], name: &str) -> Option<&'a str> {
 #[test]
 fn every_digital_phantom_feature_has_a_valid_ibsi_code() {
     let dir = dlr_testutil::require_shared!("data/ibsi");
-    let img = read_image(
-        &dir.join("theibsi_data_sets/ibsi_1_digital_phantom/nifti/image/phantom.nii.gz"),
-    )
-    .unwrap();
-    let mask = read_mask(
-        &dir.join("theibsi_data_sets/ibsi_1_digital_phantom/nifti/mask/mask.nii.gz"),
-        &MaskOptions::default(),
-    )
-    .unwrap();
-    let text = std::fs::read_to_string(
-        dlr_testutil::repo_root().join("configs/ibsi/digital_phantom.toml"),
-    )
-    .unwrap();
-    let settings = Settings::from_toml_str(&text).unwrap();
+    let (img, mask) = common::phantom(&dir, "ibsi_1_digital_phantom");
+    let settings = common::ibsi_config("digital_phantom");
     let feats = extract(&img, &mask, &settings).unwrap();
     assert!(feats.len() > 400, "only {} features", feats.len());
     eprintln!("digital phantom: {} features, all with a code", feats.len());

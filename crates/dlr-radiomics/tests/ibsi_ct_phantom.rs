@@ -4,25 +4,12 @@
 
 mod common;
 
-use dlr_image::{read_image, read_mask, MaskOptions};
-use dlr_radiomics::{extract, Settings};
+use dlr_radiomics::extract;
 
 fn run(config: &str, table: &str, known: &[(&str, &str)]) {
     let dir = dlr_testutil::require_shared!("data/ibsi");
-    let text = std::fs::read_to_string(
-        dlr_testutil::repo_root().join(format!("configs/ibsi/{config}.toml")),
-    )
-    .expect("config file");
-    let settings = Settings::from_toml_str(&text).expect("valid settings");
-    let img = read_image(
-        &dir.join("theibsi_data_sets/ibsi_1_ct_radiomics_phantom/nifti/image/phantom.nii.gz"),
-    )
-    .unwrap();
-    let mask = read_mask(
-        &dir.join("theibsi_data_sets/ibsi_1_ct_radiomics_phantom/nifti/mask/mask.nii.gz"),
-        &MaskOptions::default(),
-    )
-    .unwrap();
+    let settings = common::ibsi_config(config);
+    let (img, mask) = common::phantom(&dir, "ibsi_1_ct_radiomics_phantom");
     let feats = extract(&img, &mask, &settings).unwrap();
     let rows: Vec<_> = common::read_reference(&dir.join(format!("reference_values/z-rad/{table}")))
         .into_iter()

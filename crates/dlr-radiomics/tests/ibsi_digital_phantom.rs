@@ -2,30 +2,13 @@
 
 mod common;
 
-use dlr_image::{read_image, read_mask, MaskOptions};
-use dlr_radiomics::{extract, Settings};
-
-fn settings() -> Settings {
-    let text = std::fs::read_to_string(
-        dlr_testutil::repo_root().join("configs/ibsi/digital_phantom.toml"),
-    )
-    .expect("configs/ibsi/digital_phantom.toml");
-    Settings::from_toml_str(&text).expect("valid settings")
-}
+use dlr_radiomics::extract;
 
 #[test]
 fn digital_phantom_matches_ibsi_reference() {
     let dir = dlr_testutil::require_shared!("data/ibsi");
-    let img = read_image(
-        &dir.join("theibsi_data_sets/ibsi_1_digital_phantom/nifti/image/phantom.nii.gz"),
-    )
-    .unwrap();
-    let mask = read_mask(
-        &dir.join("theibsi_data_sets/ibsi_1_digital_phantom/nifti/mask/mask.nii.gz"),
-        &MaskOptions::default(),
-    )
-    .unwrap();
-    let feats = extract(&img, &mask, &settings()).unwrap();
+    let (img, mask) = common::phantom(&dir, "ibsi_1_digital_phantom");
+    let feats = extract(&img, &mask, &common::ibsi_config("digital_phantom")).unwrap();
     let rows = common::read_reference(
         &dir.join("reference_values/z-rad/ibsi_1_reference_values_digital_phantom.csv"),
     );

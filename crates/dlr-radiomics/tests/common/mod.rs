@@ -1,9 +1,27 @@
 //! Shared helpers for IBSI conformance: read a reference table and compare features with it.
 #![allow(dead_code)]
 
-use dlr_image::FeatureValue;
+use dlr_image::{read_image, read_mask, FeatureValue, Image, Mask, MaskOptions};
+use dlr_radiomics::Settings;
 use std::collections::HashMap;
 use std::path::Path;
+
+/// Image and mask of an IBSI phantom (`ibsi_1_digital_phantom` or `ibsi_1_ct_radiomics_phantom`)
+/// under `ibsi_dir` (`../shared/data/ibsi`).
+pub fn phantom(ibsi_dir: &Path, name: &str) -> (Image, Mask) {
+    let base = ibsi_dir.join("theibsi_data_sets").join(name).join("nifti");
+    let img = read_image(&base.join("image/phantom.nii.gz")).expect("phantom image");
+    let mask =
+        read_mask(&base.join("mask/mask.nii.gz"), &MaskOptions::default()).expect("phantom mask");
+    (img, mask)
+}
+
+/// The settings of `configs/ibsi/<config>.toml`.
+pub fn ibsi_config(config: &str) -> Settings {
+    let path = dlr_testutil::repo_root().join(format!("configs/ibsi/{config}.toml"));
+    let text = std::fs::read_to_string(&path).expect("config file");
+    Settings::from_toml_str(&text).expect("valid settings")
+}
 
 /// One reference row: tag, family, value, tolerance and the rounding half-unit of the printed value.
 #[derive(Debug, Clone)]
