@@ -106,6 +106,18 @@ impl FeatureMap {
     }
 }
 
+/// Output tile size of the Winograd transform used for a 3×3 convolution with `cin` inputs:
+/// F(4×4, 3×3) up to 128 input channels (ResNet stages 1–2, whose 56² and 28² maps tile exactly),
+/// F(2×2, 3×3) above (less tile waste on 14² and 7² maps, transformed weights 16/9 instead of 4×
+/// the size of the plain ones).
+fn winograd_tile(cin: usize) -> usize {
+    if cin <= 128 {
+        4
+    } else {
+        2
+    }
+}
+
 /// Recycled activation buffers. Every kernel that takes its output from the pool overwrites all
 /// of it, so a recycled buffer is shortened or grown but never zero-filled again, and the memory
 /// is not returned to the system between layers.
@@ -267,7 +279,7 @@ impl Conv2d {
             }
         }
         let winograd = (!depthwise && k == 3 && stride == 1 && padding == Padding::Symmetric(1))
-            .then(|| WinogradWeights::from_folded(&w, cin, cout));
+            .then(|| WinogradWeights::from_folded(&w, cin, cout, winograd_tile(cin)));
         Ok(Self {
             cin,
             cout,
@@ -442,6 +454,7 @@ impl Conv2d {
         tiles: Vec<f32>,
     ) -> Vec<f32> {
         let (y, th, tw) = wg.forward_tiles(x, tiles);
+        let tm = wg.tile();
         let (oh, ow, c) = (out.h, out.w, self.cout);
         out.data
             .par_chunks_mut(ow * c)
@@ -450,9 +463,9 @@ impl Conv2d {
                 let b = row / oh;
                 let oy = row % oh;
                 for ox in 0..ow {
-                    let tile = (b * th + oy / 2) * tw + ox / 2;
-                    let q = (oy % 2) * 2 + ox % 2;
-                    let src = (tile * 4 + q) * c;
+                    let tile = (b * th + oy / tm) * tw + ox / tm;
+                    let q = (oy % tm) * tm + ox % tm;
+                    let src = (tile * tm * tm + q) * c;
                     dst[ox * c..(ox + 1) * c].copy_from_slice(&y[src..src + c]);
                 }
                 self.epilogue(dst, row * ow, residual);
@@ -867,7 +880,13 @@ mod tests {
     #[test]
     fn winograd_matches_naive_and_im2col_with_residual_and_relu() {
         // channel counts with and without a 16-lane tail, odd and even sizes, batch 3
-        for &(c, cout, h, w) in &[(37, 21, 7, 6), (16, 32, 5, 5), (3, 48, 2, 9)] {
+        // cin ≤ 128 runs F(4×4, 3×3), cin = 130 F(2×2, 3×3)
+        for &(c, cout, h, w) in &[
+            (37, 21, 7, 6),
+            (16, 32, 5, 5),
+            (3, 48, 2, 9),
+            (130, 5, 5, 6),
+        ] {
             let n = 3;
             let x = pattern(n * c * h * w, 0.53);
             let wt = pattern(cout * c * 9, 0.29);
