@@ -6,7 +6,8 @@
 //!
 //! Determinism: tiles are grouped by a rule that depends only on the problem size; every output
 //! value is computed by one thread in a fixed order, so results are bitwise identical across runs
-//! and thread counts. The transforms use only additions/subtractions (and halvings in `G`).
+//! and thread counts. The transforms are fixed sequences of additions and multiplications by small
+//! constants (no FMA contraction), so they give the same bits on every CPU.
 
 use super::{matmul_seq, tile_rows, FeatureMap};
 use rayon::prelude::*;
