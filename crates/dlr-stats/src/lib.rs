@@ -6,6 +6,7 @@
 
 #![warn(missing_docs)]
 
+pub mod adjust;
 pub mod calibration;
 pub mod corr;
 pub mod cutoff;
@@ -19,6 +20,7 @@ pub mod rank;
 pub mod roc;
 pub mod table1;
 
+pub use adjust::p_adjust_bh;
 pub use calibration::{
     brier, calibration, decision_curve, default_dca_thresholds, hosmer_lemeshow, Calibration,
     DecisionCurve, HosmerLemeshow,
