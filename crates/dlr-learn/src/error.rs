@@ -90,3 +90,15 @@ impl LearnError {
         }
     }
 }
+
+impl From<dlr_stats::StatsError> for LearnError {
+    /// Invalid input reported by `dlr-stats` becomes [`LearnError::InvalidData`]; an undefined
+    /// statistic or unsupported option becomes [`LearnError::Stats`].
+    fn from(e: dlr_stats::StatsError) -> Self {
+        use dlr_stats::StatsError as S;
+        match e {
+            S::Input { .. } | S::NonFinite { .. } => LearnError::data("dlr-stats", e.to_string()),
+            _ => LearnError::Stats(e.to_string()),
+        }
+    }
+}

@@ -11,7 +11,7 @@ use crate::estimator::Transform;
 use crate::lasso::{LambdaChoice, LassoCv, LassoCvFit, LassoCvParams};
 use crate::matrix::{check_labels, Matrix};
 use crate::radscore::RadScore;
-use crate::stats::{bh_adjust, icc, mann_whitney, midranks, pearson, IccForm};
+use crate::stats::{icc, mann_whitney, midranks, pearson, IccForm};
 use crate::zscore::{ZScore, ZScoreFit};
 use rayon::prelude::*;
 
@@ -199,7 +199,7 @@ impl MannWhitneyFilter {
             p.push(mann_whitney(&pos, &neg, self.continuity)?.1);
         }
         if self.fdr {
-            p = bh_adjust(&p);
+            p = dlr_stats::p_adjust_bh(&p)?;
         }
         let mut kept = Vec::new();
         let mut dropped = Vec::new();
