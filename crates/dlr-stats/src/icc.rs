@@ -101,9 +101,19 @@ pub fn icc(ratings: &[Vec<f64>]) -> Result<IccTable> {
     icc_with_alpha(ratings, 0.05)
 }
 
-/// As [`icc`] with confidence level `1 - alpha`.
-pub fn icc_with_alpha(ratings: &[Vec<f64>], alpha: f64) -> Result<IccTable> {
-    let what = "icc";
+/// Mean squares of the two-way ANOVA of a subjects × raters table.
+struct Anova {
+    n: usize,
+    k: usize,
+    msr: f64,
+    msc: f64,
+    mse: f64,
+    msw: f64,
+}
+
+/// Checks the table and computes the ANOVA mean squares (shared by [`icc_with_alpha`] and
+/// [`icc_value`], so both give bitwise the same point estimates).
+fn anova(what: &str, ratings: &[Vec<f64>]) -> Result<Anova> {
     let n = ratings.len();
     if n < 2 {
         return Err(StatsError::input(
@@ -116,12 +126,6 @@ pub fn icc_with_alpha(ratings: &[Vec<f64>], alpha: f64) -> Result<IccTable> {
         return Err(StatsError::input(
             what,
             format!("need at least 2 raters, got {k}"),
-        ));
-    }
-    if !(alpha > 0.0 && alpha < 1.0) {
-        return Err(StatsError::input(
-            what,
-            format!("alpha must be in (0,1), got {alpha}"),
         ));
     }
     for (i, row) in ratings.iter().enumerate() {
@@ -163,13 +167,59 @@ pub fn icc_with_alpha(ratings: &[Vec<f64>], alpha: f64) -> Result<IccTable> {
             "all ratings are identical (zero variance)",
         ));
     }
+    Ok(Anova {
+        n,
+        k,
+        msr,
+        msc,
+        mse,
+        msw,
+    })
+}
 
-    let icc1 = (msr - msw) / (msr + (kf - 1.0) * msw);
-    let icc2 = (msr - mse) / (msr + (kf - 1.0) * mse + kf * (msc - mse) / nf);
-    let icc3 = (msr - mse) / (msr + (kf - 1.0) * mse);
-    let icc1k = (msr - msw) / msr;
-    let icc2k = (msr - mse) / (msr + (msc - mse) / nf);
-    let icc3k = (msr - mse) / msr;
+impl Anova {
+    /// Point estimate of one form from the mean squares.
+    fn icc(&self, form: IccForm) -> f64 {
+        let (nf, kf) = (self.n as f64, self.k as f64);
+        let (msr, msc, mse, msw) = (self.msr, self.msc, self.mse, self.msw);
+        match form {
+            IccForm::Icc1 => (msr - msw) / (msr + (kf - 1.0) * msw),
+            IccForm::Icc2 => (msr - mse) / (msr + (kf - 1.0) * mse + kf * (msc - mse) / nf),
+            IccForm::Icc3 => (msr - mse) / (msr + (kf - 1.0) * mse),
+            IccForm::Icc1k => (msr - msw) / msr,
+            IccForm::Icc2k => (msr - mse) / (msr + (msc - mse) / nf),
+            IccForm::Icc3k => (msr - mse) / msr,
+        }
+    }
+}
+
+/// Point estimate of one ICC form without F tests or confidence intervals (for filters that
+/// evaluate thousands of features); equals `icc(ratings)?.get(form).icc` bitwise and fails on
+/// the same inputs.
+pub fn icc_value(ratings: &[Vec<f64>], form: IccForm) -> Result<f64> {
+    Ok(anova("icc", ratings)?.icc(form))
+}
+
+/// As [`icc`] with confidence level `1 - alpha`.
+pub fn icc_with_alpha(ratings: &[Vec<f64>], alpha: f64) -> Result<IccTable> {
+    let what = "icc";
+    if !(alpha > 0.0 && alpha < 1.0) {
+        return Err(StatsError::input(
+            what,
+            format!("alpha must be in (0,1), got {alpha}"),
+        ));
+    }
+    let a = anova(what, ratings)?;
+    let (n, k) = (a.n, a.k);
+    let (nf, kf) = (n as f64, k as f64);
+    let (msr, msc, mse, msw) = (a.msr, a.msc, a.mse, a.msw);
+
+    let icc1 = a.icc(IccForm::Icc1);
+    let icc2 = a.icc(IccForm::Icc2);
+    let icc3 = a.icc(IccForm::Icc3);
+    let icc1k = a.icc(IccForm::Icc1k);
+    let icc2k = a.icc(IccForm::Icc2k);
+    let icc3k = a.icc(IccForm::Icc3k);
 
     let f1 = msr / msw;
     let (df1n, df1d) = (nf - 1.0, nf * (kf - 1.0));
@@ -262,6 +312,8 @@ mod tests {
         assert!(icc(&[vec![1.0, 1.0], vec![1.0, 1.0]]).is_err());
         assert!(icc(&[vec![1.0, f64::NAN], vec![1.0, 2.0]]).is_err());
         assert!(icc(&[vec![1.0, 2.0], vec![1.0]]).is_err());
+        assert!(icc_value(&[vec![1.0, 1.0], vec![1.0, 1.0]], IccForm::Icc2).is_err());
+        assert!(icc_value(&[vec![1.0, 2.0]], IccForm::Icc2).is_err());
         // Perfect agreement: ICC = 1 everywhere, CIs defined.
         let t = icc(&[vec![1.0, 1.0], vec![2.0, 2.0], vec![4.0, 4.0]]).unwrap();
         for r in &t.rows {
@@ -277,6 +329,34 @@ mod tests {
                 r.icc.is_finite() && r.ci_lower.is_finite() && r.ci_upper.is_finite(),
                 "{r:?}"
             );
+        }
+    }
+
+    #[test]
+    fn icc_value_equals_the_table_and_psych() {
+        // Shrout & Fleiss (1979) Table 2: 6 targets x 4 judges; psych 2.2.9 ICC(lmer = FALSE)
+        // estimates as stored in ../shared/golden/icc.json ("all_4_judges").
+        let sf = vec![
+            vec![9.0, 2.0, 5.0, 8.0],
+            vec![6.0, 1.0, 3.0, 2.0],
+            vec![8.0, 4.0, 6.0, 8.0],
+            vec![7.0, 1.0, 2.0, 6.0],
+            vec![10.0, 5.0, 6.0, 9.0],
+            vec![6.0, 2.0, 4.0, 7.0],
+        ];
+        let psych = [
+            0.165741768405476,
+            0.289763779527559,
+            0.714840714840715,
+            0.442797133679269,
+            0.620050547598989,
+            0.909315542377069,
+        ];
+        let t = icc(&sf).unwrap();
+        for (form, want) in IccForm::ALL.iter().zip(psych) {
+            let v = icc_value(&sf, *form).unwrap();
+            assert_eq!(v.to_bits(), t.get(*form).icc.to_bits(), "{form:?}");
+            assert!((v - want).abs() < 1e-12, "{form:?}: {v} vs psych {want}");
         }
     }
 }

@@ -38,7 +38,7 @@ pub use evaluate::{
     YoudenEval,
 };
 pub use group::{chi_square, fisher_exact, student_t, welch_t, ChiSquare, Fisher, TTest};
-pub use icc::{icc, icc_with_alpha, IccForm, IccRow, IccTable};
+pub use icc::{icc, icc_value, icc_with_alpha, IccForm, IccRow, IccTable};
 pub use mann_whitney::{mann_whitney_u, Alternative, MannWhitney, MannWhitneyOptions, MwMethod};
 pub use roc::{
     auc_bootstrap_ci, auc_delong, delong_paired, delong_unpaired, resolve_direction, roc_auc,
