@@ -40,8 +40,8 @@ pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
 /// within-target variance (all equal) gives `NaN`; a non-rectangular table, fewer than 2 targets
 /// or raters, or a non-finite rating is an error.
 pub fn icc(ratings: &[Vec<f64>], form: IccForm) -> Result<f64> {
-    match dlr_stats::icc(ratings) {
-        Ok(table) => Ok(table.get(form).icc),
+    match dlr_stats::icc_value(ratings, form) {
+        Ok(v) => Ok(v),
         Err(StatsError::Degenerate { .. }) => Ok(f64::NAN),
         Err(e) => Err(e.into()),
     }
