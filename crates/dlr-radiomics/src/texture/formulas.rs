@@ -105,6 +105,63 @@ fn glcm_stats(counts: &[f64], ng: usize, vals: &[f64]) -> Option<GlcmStats> {
     })
 }
 
+/// Features of the diagonal (|i − j|) and anti-diagonal (i + j) marginals shared by the IBSI
+/// and PyRadiomics GLCM sets.
+struct DiffSum {
+    davg: f64,
+    dvar: f64,
+    dent: f64,
+    id: f64,
+    idn: f64,
+    idm: f64,
+    idmn: f64,
+    ivar: f64,
+    savg: f64,
+    sent: f64,
+}
+
+/// [`DiffSum`] of `s`, with `ngf` the grey-level count used for normalisation and `plogp`
+/// the entropy term `p·log₂ p` of the feature set (with or without PyRadiomics' ε).
+fn diff_sum_features(s: &GlcmStats, ngf: f64, plogp: impl Fn(f64) -> f64) -> DiffSum {
+    let (mut davg, mut dent, mut id, mut idn, mut idm, mut idmn, mut ivar) =
+        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    for (k, &v) in s.pxy_diff.iter().enumerate() {
+        let fk = k as f64;
+        davg += fk * v;
+        dent -= plogp(v);
+        id += v / (1.0 + fk);
+        idn += v / (1.0 + fk / ngf);
+        idm += v / (1.0 + fk * fk);
+        idmn += v / (1.0 + fk * fk / (ngf * ngf));
+        if k > 0 {
+            ivar += v / (fk * fk);
+        }
+    }
+    let dvar: f64 = s
+        .pxy_diff
+        .iter()
+        .enumerate()
+        .map(|(k, &v)| (k as f64 - davg).powi(2) * v)
+        .sum();
+    let (mut savg, mut sent) = (0.0, 0.0);
+    for (k, &v) in s.pxy_sum.iter().enumerate() {
+        savg += (k + 2) as f64 * v;
+        sent -= plogp(v);
+    }
+    DiffSum {
+        davg,
+        dvar,
+        dent,
+        id,
+        idn,
+        idm,
+        idmn,
+        ivar,
+        savg,
+        sent,
+    }
+}
+
 fn xlog2x(v: f64) -> f64 {
     if v > 0.0 {
         v * v.log2()
@@ -147,31 +204,18 @@ pub fn glcm_ibsi(counts: &[f64], ng: usize) -> [f64; 25] {
             hxy1 -= v * (s.px[i] * s.px[j]).log2();
         }
     }
-    let (mut davg, mut dent, mut id, mut idn, mut idm, mut idmn, mut ivar) =
-        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    for (k, &v) in s.pxy_diff.iter().enumerate() {
-        let fk = k as f64;
-        davg += fk * v;
-        dent -= xlog2x(v);
-        id += v / (1.0 + fk);
-        idn += v / (1.0 + fk / ngf);
-        idm += v / (1.0 + fk * fk);
-        idmn += v / (1.0 + fk * fk / (ngf * ngf));
-        if k > 0 {
-            ivar += v / (fk * fk);
-        }
-    }
-    let dvar: f64 = s
-        .pxy_diff
-        .iter()
-        .enumerate()
-        .map(|(k, &v)| (k as f64 - davg).powi(2) * v)
-        .sum();
-    let (mut savg, mut sent) = (0.0, 0.0);
-    for (k, &v) in s.pxy_sum.iter().enumerate() {
-        savg += (k + 2) as f64 * v;
-        sent -= xlog2x(v);
-    }
+    let DiffSum {
+        davg,
+        dvar,
+        dent,
+        id,
+        idn,
+        idm,
+        idmn,
+        ivar,
+        savg,
+        sent,
+    } = diff_sum_features(&s, ngf, xlog2x);
     let svar: f64 = s
         .pxy_sum
         .iter()
@@ -242,31 +286,18 @@ pub fn glcm_pyradiomics(counts: &[f64], vals: &[f64], ng_max: usize) -> [f64; 24
     } else {
         cov / (sig * sig + eps)
     };
-    let (mut davg, mut dent, mut id, mut idn, mut idm, mut idmn, mut ivar) =
-        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    for (k, &v) in s.pxy_diff.iter().enumerate() {
-        let fk = k as f64;
-        davg += fk * v;
-        dent -= v * (v + eps).log2();
-        id += v / (1.0 + fk);
-        idn += v / (1.0 + fk / ngf);
-        idm += v / (1.0 + fk * fk);
-        idmn += v / (1.0 + fk * fk / (ngf * ngf));
-        if k > 0 {
-            ivar += v / (fk * fk);
-        }
-    }
-    let dvar: f64 = s
-        .pxy_diff
-        .iter()
-        .enumerate()
-        .map(|(k, &v)| (k as f64 - davg).powi(2) * v)
-        .sum();
-    let (mut savg, mut sent) = (0.0, 0.0);
-    for (k, &v) in s.pxy_sum.iter().enumerate() {
-        savg += (k + 2) as f64 * v;
-        sent -= v * (v + eps).log2();
-    }
+    let DiffSum {
+        davg,
+        dvar,
+        dent,
+        id,
+        idn,
+        idm,
+        idmn,
+        ivar,
+        savg,
+        sent,
+    } = diff_sum_features(&s, ngf, |v| v * (v + eps).log2());
     let hx: f64 = -s.px.iter().map(|&v| v * (v + eps).log2()).sum::<f64>();
     let mut hxy2 = 0.0;
     for i in 0..ng {
