@@ -10,7 +10,9 @@ use crate::table::Table;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// Escapes `& < > " '` so any string is safe as HTML text or attribute value.
+/// Escapes `& < > " '` and replaces characters XML 1.0 forbids (controls other than tab, line
+/// feed and carriage return; U+FFFE, U+FFFF) with U+FFFD, so any string is safe as HTML or SVG
+/// text or attribute value and the document stays well-formed XML.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -20,10 +22,17 @@ pub fn escape_html(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if !is_xml_char(c) => out.push(char::REPLACEMENT_CHARACTER),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Whether `c` may appear in an XML 1.0 document (the `Char` production; Rust `char`s are never
+/// surrogates).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// Outcome of one audit check; rendered as a badge with its word, so colour is never the only cue.

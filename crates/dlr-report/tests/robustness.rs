@@ -27,8 +27,36 @@ fn check(fig: Result<Figure>) {
     }
 }
 
+/// Characters XML 1.0 forbids (NUL and other controls, U+FFFE/U+FFFF) in titles, legends and
+/// axis labels are replaced, so the SVG stays well-formed; tab/newline and astral characters stay.
+#[test]
+fn forbidden_xml_characters_are_replaced() {
+    let label = "a\0b\u{1}c\u{1b}d\u{fffe}e\u{ffff}f\tg\u{1F600}";
+    let fig = roc_figure(
+        label,
+        &[RocSeries {
+            label: label.into(),
+            fpr: vec![0.0, 0.5, 1.0],
+            tpr: vec![0.0, 0.8, 1.0],
+        }],
+    )
+    .expect("figure");
+    let svg = fig.to_svg();
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}f")),
+        "{texts:?}"
+    );
+    assert!(svg.contains('\u{1F600}'));
+    assert_eq!(escape_html("x\0<y>\r\n"), "x\u{FFFD}&lt;y&gt;\r\n");
+    check(Ok(fig));
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(dlr_testutil::proptest_config(48))]
 
     #[test]
     fn roc_never_panics(fpr in prop::collection::vec(any_value(), 0..12), tpr in prop::collection::vec(any_value(), 0..12), label in ".{0,40}") {

@@ -84,7 +84,7 @@ fn bootstrap_ci_is_reproducible_and_brackets_auc() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(dlr_testutil::proptest_config(64))]
 
     /// Arbitrary (possibly degenerate) inputs never panic: they give a value or an error.
     #[test]

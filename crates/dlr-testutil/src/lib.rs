@@ -23,6 +23,26 @@ pub fn shared_dir() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// The seed every property test in the gate draws from (see [`proptest_config`]).
+pub const PROPTEST_GATE_SEED: u64 = 0x646c_725f_6761_7465;
+
+/// Property-test settings for the test gate: `cases` cases drawn from the fixed
+/// [`PROPTEST_GATE_SEED`], so every run of `cargo test` sees the same inputs and CI cannot fail at
+/// random. Failures found are shrunk and kept in the committed `*.proptest-regressions` file beside
+/// the test, which proptest replays first on every run. For wider random exploration set
+/// `PROPTEST_RNG_SEED` and `PROPTEST_CASES` (`tools/dev/proptest-explore.sh` does both and prints
+/// the seed), which override the two defaults here.
+pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+    let mut config = proptest::test_runner::Config::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = cases;
+    }
+    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+        config.rng_seed = proptest::test_runner::RngSeed::Fixed(PROPTEST_GATE_SEED);
+    }
+    config
+}
+
 /// Reports a skipped test loudly; panics instead when `DLR_REQUIRE_SHARED=1`.
 pub fn skip(test: &str, what: &str) {
     if std::env::var("DLR_REQUIRE_SHARED").as_deref() == Ok("1") {
