@@ -3,7 +3,7 @@
 use crate::{ColumnArgs, Format};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use dlr_pipeline::config::Preset;
+use dlr_pipeline::config::{DeepCrop, Preset};
 use dlr_study::{ClinicalOptions, ManifestColumns, SimulateOptions, StudyInput, ValidateOptions};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -20,17 +20,17 @@ pub struct ExtractArgs {
     /// The ROI mask of --image.
     #[arg(long)]
     pub mask: Option<PathBuf>,
-    /// Feature preset: mazda, ibsi or pyradiomics.
-    #[arg(long, default_value = "mazda")]
-    pub preset: String,
+    /// Feature preset.
+    #[arg(long, value_enum, default_value_t = Preset::Mazda)]
+    pub preset: Preset,
     /// Preset settings file (TOML).
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Feature names: `ibsi` (the `tag` of the IBSI reference tables, e.g. `cm_joint_max_2D_avg`;
     /// ibsi preset), `pyradiomics` (e.g. `original_glcm_Contrast`) or `mazda` (e.g. `S(1,0)Correlat`).
     /// Default: the preset's own. Each naming belongs to one preset's definitions.
-    #[arg(long)]
-    pub names: Option<String>,
+    #[arg(long, value_enum)]
+    pub names: Option<Preset>,
     /// Output table for a manifest: .csv or .parquet.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -64,8 +64,8 @@ pub struct DeepArgs {
     pub margin: f64,
     /// ROI crop rule: `box` (bounding box + margin clipped to the image, resized to 224×224) or
     /// `square` (the box zero-padded to a square, aspect kept).
-    #[arg(long, default_value = "box")]
-    pub crop: String,
+    #[arg(long, value_enum, default_value_t = DeepCrop::Box)]
+    pub crop: DeepCrop,
     /// Output table for a manifest: .csv or .parquet.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -291,39 +291,28 @@ pub fn demo(out: &Path, patients: usize, seed: u64) -> Result<ExitCode> {
     run_study(&cohort.study_toml, Some(&out.join("run")))
 }
 
-fn parse_preset(name: &str) -> Result<Preset> {
-    Ok(match name {
-        "mazda" => Preset::Mazda,
-        "ibsi" => Preset::Ibsi,
-        "pyradiomics" => Preset::Pyradiomics,
-        other => bail!("unknown preset {other:?}: use mazda, ibsi or pyradiomics"),
-    })
-}
-
 /// Checks `--names` against the preset: each naming scheme belongs to one preset's definitions.
-fn check_names(names: Option<&str>, preset: Preset) -> Result<()> {
-    let Some(names) = names else { return Ok(()) };
-    let wanted = match names {
-        "ibsi" => Preset::Ibsi,
-        "pyradiomics" => Preset::Pyradiomics,
-        "mazda" => Preset::Mazda,
-        other => bail!("--names {other}: use `ibsi`, `pyradiomics` or `mazda`"),
-    };
+fn check_names(names: Option<Preset>, preset: Preset) -> Result<()> {
+    let Some(wanted) = names else { return Ok(()) };
     if wanted != preset {
         let why = match wanted {
             Preset::Ibsi => "IBSI tags name the IBSI definitions, which only `--preset ibsi` computes (PyRadiomics and MaZda define several features differently); use `--preset ibsi`, or read each PyRadiomics column's IBSI code in the provenance JSON (`ibsi_codes`)",
             Preset::Pyradiomics => "PyRadiomics names belong to PyRadiomics' definitions: use `--preset pyradiomics`",
             Preset::Mazda => "MaZda names belong to the MaZda set: use `--preset mazda`",
         };
-        bail!("--names {names} with --preset {}: {why}", preset.as_str());
+        bail!(
+            "--names {} with --preset {}: {why}",
+            wanted.as_str(),
+            preset.as_str()
+        );
     }
     Ok(())
 }
 
 /// `dlr extract`: one ROI to stdout, or a whole manifest to a table.
 pub fn extract(a: &ExtractArgs) -> Result<ExitCode> {
-    let preset = parse_preset(&a.preset)?;
-    check_names(a.names.as_deref(), preset)?;
+    let preset = a.preset;
+    check_names(a.names, preset)?;
     if let Some(manifest) = &a.manifest {
         let out = a
             .out
@@ -414,7 +403,9 @@ pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
         // Refuse an unknown table format before loading the network.
         dlr_pipeline::table::TableFormat::from_path(out)?;
     }
-    let choice = dlr_pipeline::deep::choose_backbone(&a.backbone, a.weights.as_deref())?;
+    let kind = dlr_deep::BackboneKind::parse(&a.backbone)
+        .with_context(|| format!("--backbone {}", a.backbone))?;
+    let choice = dlr_pipeline::deep::choose_backbone(Some(kind), a.weights.as_deref())?;
     let (kind, weights, sha) = match choice {
         dlr_pipeline::deep::BackboneChoice::Use {
             kind,
@@ -424,9 +415,7 @@ pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
         dlr_pipeline::deep::BackboneChoice::Skip { reason } => bail!("{reason}"),
     };
     let backbone = dlr_deep::load_backbone(kind, &weights)?;
-    let crop = dlr_pipeline::config::DeepCrop::parse(&a.crop)
-        .with_context(|| format!("--crop {}: use `box` or `square`", a.crop))?
-        .options(a.margin);
+    let crop = a.crop.options(a.margin);
     if let Some(manifest) = &a.manifest {
         let out = a
             .out

@@ -79,9 +79,8 @@ pub struct SplitSection {
     pub test_fraction: f64,
     /// Seed of the split.
     pub seed: u64,
-    /// Near-duplicate images across patients: `group` (keep each cluster on one side of the
-    /// split), `drop` (keep one image per cluster) or `keep` (flag straddling pairs only).
-    pub duplicates: String,
+    /// What to do with near-duplicate images across patients.
+    pub duplicates: DuplicatePolicy,
     /// Correlation of the downscaled images above which two images count as near duplicates.
     pub duplicate_threshold: f64,
 }
@@ -91,14 +90,180 @@ impl Default for SplitSection {
         Self {
             test_fraction: 0.3,
             seed: 42,
-            duplicates: "group".into(),
+            duplicates: DuplicatePolicy::Group,
             duplicate_threshold: 0.95,
         }
     }
 }
 
+/// What the split does with near-duplicate images of different patients.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum DuplicatePolicy {
+    /// Keep each near-duplicate cluster on one side of the split (default).
+    Group,
+    /// Keep one patient per cluster; the others are excluded with a reason.
+    Drop,
+    /// Split as usual and only flag pairs that straddle the split.
+    Keep,
+}
+
+/// The deep backbone setting: a fixed architecture or `auto`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, clap::ValueEnum)]
+pub enum BackboneSetting {
+    /// ResNet-50 when its weights are found, else EfficientNet-Lite0.
+    #[serde(rename = "auto")]
+    #[value(name = "auto")]
+    Auto,
+    /// torchvision ResNet-50 (ImageNet weights; 2048 features).
+    #[serde(rename = "resnet50")]
+    #[value(name = "resnet50")]
+    Resnet50,
+    /// EfficientNet-Lite0 (ImageNet weights; 1280 features).
+    #[serde(rename = "efficientnet-lite0")]
+    #[value(name = "efficientnet-lite0")]
+    EfficientnetLite0,
+}
+
+impl BackboneSetting {
+    /// The fixed architecture, or `None` for `auto`.
+    pub fn kind(self) -> Option<dlr_deep::BackboneKind> {
+        match self {
+            BackboneSetting::Auto => None,
+            BackboneSetting::Resnet50 => Some(dlr_deep::BackboneKind::ResNet50),
+            BackboneSetting::EfficientnetLite0 => Some(dlr_deep::BackboneKind::EfficientNetLite0),
+        }
+    }
+}
+
+/// Correlation used by the redundancy filter.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum CorrelationSetting {
+    /// Pearson's r (the paper's).
+    Pearson,
+    /// Spearman's rho.
+    Spearman,
+    /// The larger of |Pearson| and |Spearman|.
+    Max,
+}
+
+impl CorrelationSetting {
+    /// The selection crate's method.
+    pub fn method(self) -> dlr_learn::CorrelationMethod {
+        match self {
+            CorrelationSetting::Pearson => dlr_learn::CorrelationMethod::Pearson,
+            CorrelationSetting::Spearman => dlr_learn::CorrelationMethod::Spearman,
+            CorrelationSetting::Max => dlr_learn::CorrelationMethod::MaxAbs,
+        }
+    }
+}
+
+/// Which lambda of the LASSO cross-validation is used.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, clap::ValueEnum)]
+pub enum LambdaRule {
+    /// lambda.min: the lowest mean CV deviance (default, as the paper).
+    #[serde(rename = "min")]
+    #[value(name = "min")]
+    Min,
+    /// lambda.1se: the largest lambda within one standard error of the minimum.
+    #[serde(rename = "1se")]
+    #[value(name = "1se")]
+    OneSe,
+}
+
+impl LambdaRule {
+    /// The LASSO crate's choice.
+    pub fn choice(self) -> dlr_learn::LambdaChoice {
+        match self {
+            LambdaRule::Min => dlr_learn::LambdaChoice::Min,
+            LambdaRule::OneSe => dlr_learn::LambdaChoice::OneSe,
+        }
+    }
+}
+
+/// Kernel of the deep model's SVM.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum SvmKernelSetting {
+    /// Gaussian RBF with gamma = 1 / n_features (libsvm's default; default).
+    Rbf,
+    /// Linear kernel.
+    Linear,
+}
+
+/// Confidence interval method for proportions (sensitivity, specificity, PPV, NPV, accuracy).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProportionCiSetting {
+    /// Wilson score interval (default).
+    Wilson,
+    /// Exact Clopper–Pearson interval.
+    ClopperPearson,
+}
+
+impl ProportionCiSetting {
+    /// The statistics crate's method.
+    pub fn method(self) -> dlr_stats::BinomialCi {
+        match self {
+            ProportionCiSetting::Wilson => dlr_stats::BinomialCi::Wilson,
+            ProportionCiSetting::ClopperPearson => dlr_stats::BinomialCi::ClopperPearson,
+        }
+    }
+
+    /// Name for the report.
+    pub fn label(self) -> &'static str {
+        match self {
+            ProportionCiSetting::Wilson => "Wilson",
+            ProportionCiSetting::ClopperPearson => "Clopper–Pearson",
+        }
+    }
+}
+
+/// The study's models, in report order.
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelName {
+    /// Random forest on the selected handcrafted radiomics (rad-score features).
+    Radiomics,
+    /// SVM on the selected deep features.
+    Deep,
+    /// Logistic regression on clinical covariates.
+    Clinical,
+    /// Stacked combination of the fitted models.
+    Combined,
+}
+
+impl ModelName {
+    /// Every model, in report order.
+    pub const ALL: [ModelName; 4] = [
+        ModelName::Radiomics,
+        ModelName::Deep,
+        ModelName::Clinical,
+        ModelName::Combined,
+    ];
+
+    /// The name as written in files (`radiomics`, `deep`, `clinical`, `combined`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModelName::Radiomics => "radiomics",
+            ModelName::Deep => "deep",
+            ModelName::Clinical => "clinical",
+            ModelName::Combined => "combined",
+        }
+    }
+}
+
+impl std::fmt::Display for ModelName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Radiomics feature presets.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Preset {
     /// MaZda 2D set with MaZda names (the paper's).
@@ -148,8 +313,9 @@ impl Default for RadiomicsSection {
 pub struct DeepSection {
     /// Compute deep features at all.
     pub enabled: bool,
-    /// `auto` (ResNet-50 when its weights are found, else EfficientNet-Lite0), `resnet50`, `efficientnet-lite0`.
-    pub backbone: String,
+    /// Architecture: `auto` (ResNet-50 when its weights are found, else EfficientNet-Lite0),
+    /// `resnet50` or `efficientnet-lite0`.
+    pub backbone: BackboneSetting,
     /// Weights file; when absent the weights cache is searched.
     pub weights: Option<PathBuf>,
     /// Margin around the ROI bounding box, as a fraction of its size.
@@ -162,7 +328,7 @@ impl Default for DeepSection {
     fn default() -> Self {
         Self {
             enabled: true,
-            backbone: "auto".into(),
+            backbone: BackboneSetting::Auto,
             weights: None,
             margin: 0.10,
             crop: DeepCrop::Box,
@@ -178,7 +344,7 @@ impl DeepSection {
 }
 
 /// The ROI crop rule of the deep-feature stage.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum DeepCrop {
     /// Mask bounding box plus margin, clipped to the image, resized to 224×224 without keeping
@@ -189,15 +355,6 @@ pub enum DeepCrop {
 }
 
 impl DeepCrop {
-    /// Parses `box` or `square`.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "box" => Some(DeepCrop::Box),
-            "square" => Some(DeepCrop::Square),
-            _ => None,
-        }
-    }
-
     /// The crop options of this rule with `margin`.
     pub fn options(self, margin: f64) -> dlr_deep::CropOptions {
         match self {
@@ -222,12 +379,12 @@ pub struct SelectionSection {
     pub fdr: bool,
     /// Drop the later of two features whose |r| exceeds this.
     pub correlation_threshold: f64,
-    /// `pearson`, `spearman` or `max`.
-    pub correlation_method: String,
+    /// Correlation of the redundancy filter.
+    pub correlation_method: CorrelationSetting,
     /// Folds of the LASSO cross-validation.
     pub lasso_folds: usize,
-    /// `1se` or `min`.
-    pub lambda_rule: String,
+    /// Which lambda of the LASSO CV is used.
+    pub lambda_rule: LambdaRule,
 }
 
 impl Default for SelectionSection {
@@ -237,9 +394,9 @@ impl Default for SelectionSection {
             p_threshold: 0.05,
             fdr: false,
             correlation_threshold: 0.6,
-            correlation_method: "pearson".into(),
+            correlation_method: CorrelationSetting::Pearson,
             lasso_folds: 10,
-            lambda_rule: "min".into(),
+            lambda_rule: LambdaRule::Min,
         }
     }
 }
@@ -258,8 +415,8 @@ pub struct ModelsSection {
     pub combined: bool,
     /// Trees in the random forest.
     pub rf_trees: usize,
-    /// SVM kernel: `rbf` or `linear`.
-    pub svm_kernel: String,
+    /// SVM kernel of the deep model.
+    pub svm_kernel: SvmKernelSetting,
     /// Seed of the models.
     pub seed: u64,
 }
@@ -272,7 +429,7 @@ impl Default for ModelsSection {
             clinical: true,
             combined: true,
             rf_trees: 500,
-            svm_kernel: "rbf".into(),
+            svm_kernel: SvmKernelSetting::Rbf,
             seed: 7,
         }
     }
@@ -282,8 +439,8 @@ impl Default for ModelsSection {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct EvaluationSection {
-    /// Confidence interval for proportions: `wilson` or `clopper-pearson`.
-    pub proportion_ci: String,
+    /// Confidence interval for proportions.
+    pub proportion_ci: ProportionCiSetting,
     /// Stratified bootstrap replicates for an additional AUC CI (0 = off).
     pub bootstrap: usize,
     /// Fit the ROI-shape-only baseline model.
@@ -295,7 +452,7 @@ pub struct EvaluationSection {
 impl Default for EvaluationSection {
     fn default() -> Self {
         Self {
-            proportion_ci: "wilson".into(),
+            proportion_ci: ProportionCiSetting::Wilson,
             bootstrap: 0,
             shape_baseline: true,
             shape_margin: 0.05,
@@ -402,13 +559,6 @@ impl StudyConfig {
                 format!("{} is outside (0, 1); the paper uses 0.3", s.test_fraction),
             ));
         }
-        if !["group", "drop", "keep"].contains(&s.duplicates.as_str()) {
-            return Err(bad(
-                "split",
-                "duplicates",
-                format!("{:?} is not \"group\", \"drop\" or \"keep\"", s.duplicates),
-            ));
-        }
         if !(s.duplicate_threshold > 0.0 && s.duplicate_threshold <= 1.0) {
             return Err(bad(
                 "split",
@@ -447,16 +597,6 @@ impl StudyConfig {
                 ),
             ));
         }
-        if !["pearson", "spearman", "max"].contains(&sel.correlation_method.as_str()) {
-            return Err(bad(
-                "selection",
-                "correlation_method",
-                format!(
-                    "{:?} is not one of \"pearson\", \"spearman\", \"max\"",
-                    sel.correlation_method
-                ),
-            ));
-        }
         if sel.lasso_folds < 3 {
             return Err(bad(
                 "selection",
@@ -467,36 +607,12 @@ impl StudyConfig {
                 ),
             ));
         }
-        if !["min", "1se"].contains(&sel.lambda_rule.as_str()) {
-            return Err(bad(
-                "selection",
-                "lambda_rule",
-                format!("{:?} is not \"min\" or \"1se\"", sel.lambda_rule),
-            ));
-        }
         let m = &self.models;
         if m.rf_trees == 0 {
             return Err(bad(
                 "models",
                 "rf_trees",
                 "must be at least 1 (500 is usual)".into(),
-            ));
-        }
-        if !["rbf", "linear"].contains(&m.svm_kernel.as_str()) {
-            return Err(bad(
-                "models",
-                "svm_kernel",
-                format!("{:?} is not \"rbf\" or \"linear\"", m.svm_kernel),
-            ));
-        }
-        if !["auto", "resnet50", "efficientnet-lite0"].contains(&self.deep.backbone.as_str()) {
-            return Err(bad(
-                "deep",
-                "backbone",
-                format!(
-                    "{:?} is not \"auto\", \"resnet50\" or \"efficientnet-lite0\"",
-                    self.deep.backbone
-                ),
             ));
         }
         if !(0.0..=2.0).contains(&self.deep.margin) {
@@ -506,16 +622,6 @@ impl StudyConfig {
                 format!(
                     "{} is outside [0, 2] (a fraction of the ROI size; 0.1 is usual)",
                     self.deep.margin
-                ),
-            ));
-        }
-        if !["wilson", "clopper-pearson"].contains(&self.evaluation.proportion_ci.as_str()) {
-            return Err(bad(
-                "evaluation",
-                "proportion_ci",
-                format!(
-                    "{:?} is not \"wilson\" or \"clopper-pearson\"",
-                    self.evaluation.proportion_ci
                 ),
             ));
         }

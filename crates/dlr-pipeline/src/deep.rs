@@ -85,11 +85,17 @@ pub enum BackboneChoice {
     },
 }
 
-/// Resolves `backbone` (`auto`, `resnet50`, `efficientnet-lite0`) and optional explicit weights.
-pub fn choose_backbone(backbone: &str, weights: Option<&Path>) -> Result<BackboneChoice> {
+/// Resolves the architecture (`None`: auto — ResNet-50 when its weights are found, else
+/// EfficientNet-Lite0) and optional explicit weights.
+pub fn choose_backbone(
+    backbone: Option<BackboneKind>,
+    weights: Option<&Path>,
+) -> Result<BackboneChoice> {
     let hash = |p: &Path| crate::store::file_sha256(p);
     if let Some(w) = weights {
-        let kind = if backbone == "auto" {
+        let kind = if let Some(kind) = backbone {
+            kind
+        } else {
             let n = w
                 .file_name()
                 .and_then(|n| n.to_str())
@@ -100,8 +106,6 @@ pub fn choose_backbone(backbone: &str, weights: Option<&Path>) -> Result<Backbon
             } else {
                 BackboneKind::ResNet50
             }
-        } else {
-            BackboneKind::parse(backbone).map_err(|e| PipelineError::Data(e.to_string()))?
         };
         if !w.exists() {
             return Err(PipelineError::Data(format!(
@@ -117,8 +121,8 @@ pub fn choose_backbone(backbone: &str, weights: Option<&Path>) -> Result<Backbon
         });
     }
     let candidates: Vec<BackboneKind> = match backbone {
-        "auto" => vec![BackboneKind::ResNet50, BackboneKind::EfficientNetLite0],
-        b => vec![BackboneKind::parse(b).map_err(|e| PipelineError::Data(e.to_string()))?],
+        None => vec![BackboneKind::ResNet50, BackboneKind::EfficientNetLite0],
+        Some(kind) => vec![kind],
     };
     for k in &candidates {
         if let Some(w) = find_weights(*k) {

@@ -71,7 +71,7 @@ pub struct Evaluation {
     /// Paired DeLong comparisons.
     pub comparisons: Vec<Comparison>,
     /// CI method of proportions.
-    pub proportion_ci: String,
+    pub proportion_ci: crate::config::ProportionCiSetting,
 }
 
 fn cohort_metrics(
@@ -141,15 +141,11 @@ pub fn evaluate(
     y_train: &[bool],
     test: &BTreeMap<String, Vec<f64>>,
     y_test: &[bool],
-    proportion_ci: &str,
+    proportion_ci: crate::config::ProportionCiSetting,
     order: &[&str],
     bootstrap: (usize, u64),
 ) -> Evaluation {
-    let ci = if proportion_ci == "clopper-pearson" {
-        BinomialCi::ClopperPearson
-    } else {
-        BinomialCi::Wilson
-    };
+    let ci: BinomialCi = proportion_ci.method();
     let names: Vec<&str> = order
         .iter()
         .copied()
@@ -209,6 +205,6 @@ pub fn evaluate(
     Evaluation {
         models,
         comparisons,
-        proportion_ci: proportion_ci.into(),
+        proportion_ci,
     }
 }

@@ -4,11 +4,11 @@
 //! `dlr predict` (every model is seeded and deterministic, and the bundle stores a digest of
 //! the training predictions so a refit that differs is refused).
 
-use crate::config::StudyConfig;
+use crate::config::{StudyConfig, SvmKernelSetting};
 use crate::error::{PipelineError, Result};
 use dlr_learn::{
-    ChainFit, Classifier, ClinicalFit, ClinicalModel, CorrelationFilter, CorrelationMethod, Fit,
-    IccFilter, IccForm, LambdaChoice, LassoCvParams, LogisticRegression, MannWhitneyFilter, Matrix,
+    ChainFit, Classifier, ClinicalFit, ClinicalModel, CorrelationFilter, Fit, IccFilter, IccForm,
+    LassoCvParams, LogisticRegression, MannWhitneyFilter, Matrix,
     Pipeline, PipelineFit, PredictProba, SelectionChain, SelectionStep, StepRecord,
 };
 use serde::{Deserialize, Serialize};
@@ -116,16 +116,8 @@ impl Classifier for OrPrevalence {
 /// patients' reader pairs before the chain).
 pub fn selection_chain(cfg: &StudyConfig) -> Result<SelectionChain> {
     let s = &cfg.selection;
-    let method = match s.correlation_method.as_str() {
-        "spearman" => CorrelationMethod::Spearman,
-        "max" => CorrelationMethod::MaxAbs,
-        _ => CorrelationMethod::Pearson,
-    };
-    let choice = if s.lambda_rule == "1se" {
-        LambdaChoice::OneSe
-    } else {
-        LambdaChoice::Min
-    };
+    let method = s.correlation_method.method();
+    let choice = s.lambda_rule.choice();
     SelectionChain::new(vec![
         SelectionStep::DropConstant,
         SelectionStep::ZScore,
@@ -176,10 +168,9 @@ fn rf(cfg: &StudyConfig) -> Result<Arc<dyn Classifier>> {
 }
 
 fn svm(cfg: &StudyConfig) -> Result<Arc<dyn Classifier>> {
-    let kernel = if cfg.models.svm_kernel == "linear" {
-        dlr_learn::svm::Kernel::Linear
-    } else {
-        dlr_learn::svm::Kernel::Rbf { gamma: None }
+    let kernel = match cfg.models.svm_kernel {
+        SvmKernelSetting::Linear => dlr_learn::svm::Kernel::Linear,
+        SvmKernelSetting::Rbf => dlr_learn::svm::Kernel::Rbf { gamma: None },
     };
     Ok(Arc::new(
         dlr_learn::svm::SvmParams {

@@ -192,7 +192,7 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
     );
     table2.notes.push(format!(
         "AUC with DeLong 95% CI; accuracy, sensitivity, specificity, PPV and NPV at the Youden cut-off chosen on the training cohort, with {} 95% CIs.",
-        if ev.proportion_ci == "clopper-pearson" { "Clopper–Pearson" } else { "Wilson" }
+        ev.proportion_ci.label()
     ));
     let delong_rows: Vec<DelongRow> = ev
         .comparisons

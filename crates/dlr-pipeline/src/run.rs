@@ -6,7 +6,7 @@
 //! patients only → predictions for both cohorts → evaluation → report, record, bundle.
 
 use crate::clinical::ClinicalEncoder;
-use crate::config::StudyConfig;
+use crate::config::{DuplicatePolicy, StudyConfig};
 use crate::deep::BackboneChoice;
 use crate::error::{PipelineError, Result};
 use crate::evaluate::Evaluation;
@@ -582,7 +582,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
     let mut deep_choice = None;
     if want_deep {
         let choice = crate::deep::choose_backbone(
-            &cfg.deep.backbone,
+            cfg.deep.backbone.kind(),
             cfg.deep.weights.as_ref().map(|w| cfg.resolve(w)).as_deref(),
         )?;
         if let BackboneChoice::Use {
@@ -692,7 +692,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
             ));
         }
     }
-    if let (Some(rep), "drop") = (&duplicates, cfg.split.duplicates.as_str()) {
+    if let (Some(rep), DuplicatePolicy::Drop) = (&duplicates, cfg.split.duplicates) {
         let dropped: std::collections::BTreeSet<String> = rep
             .drop_one_per_cluster()
             .iter()
@@ -717,13 +717,13 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
         }
     }
     let group_of: Option<Vec<usize>> = duplicates.as_ref().and_then(|rep| {
-        if rep.clusters.is_empty() || cfg.split.duplicates != "group" || rep.ids.len() != ids.len()
+        if rep.clusters.is_empty() || cfg.split.duplicates != DuplicatePolicy::Group || rep.ids.len() != ids.len()
         {
             return None;
         }
         Some(rep.group_ids())
     });
-    let duplicates = if cfg.split.duplicates == "drop" {
+    let duplicates = if cfg.split.duplicates == DuplicatePolicy::Drop {
         // Re-run on the kept patients so the report counts what remains.
         let kept: Vec<dlr_audit::DuplicateItem> = items
             .into_iter()
@@ -949,7 +949,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
         &y_train,
         &p_test,
         &y_test,
-        &cfg.evaluation.proportion_ci,
+        cfg.evaluation.proportion_ci,
         &MODEL_NAMES,
         (cfg.evaluation.bootstrap, cfg.split.seed),
     );
