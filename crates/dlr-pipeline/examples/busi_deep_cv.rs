@@ -1,12 +1,12 @@
-//! BUSI deep-feature benchmark (issue #9 item 5): EfficientNet-Lite0 pooled features of every
+//! BUSI deep-feature benchmark: EfficientNet-Lite0 pooled features of every
 //! ROI crop, then 5-fold stratified CV of z-score → L1-logistic (LASSO-CV) → SVM, selection
 //! inside each training fold. Prints seconds per crop on one thread and the CV AUC (pooled
 //! DeLong CI, fold mean and sd) for each fold-assignment seed.
 //!
 //! Crop (`--crop`): `box` (default) = mask bounding box + 10% margin clipped to the image, resized
-//! to 224×224 without keeping the aspect ratio, as the issue states it
+//! to 224×224 without keeping the aspect ratio, as the reference pipeline describes it
 //! ([`dlr_deep::CropOptions::bounding_box`]); `square` = the box padded to a square with 0 outside
-//! the image (`CropOptions::default()`, 0.03 lower AUC on BUSI, see `docs/notes/issue-9-effnet.md`).
+//! the image (`CropOptions::default()`, 0.03 lower AUC on BUSI, see `docs/decisions/deep-roi-crop.md`).
 //!
 //! `--dump FILE` writes the features as CSV (`case_id,label,deep0000…`, label 1 = malignant);
 //! `--features FILE` reads such a CSV (e.g. written by `tools/deep/busi_reference.py --dump`)

@@ -8,7 +8,7 @@
 //! `tests/fixtures/parquet_small.json` is pyarrow's reading of a file written here
 //! (`tools/table/read_parquet.py`). The `parquet` crate was measured instead and not taken: it
 //! adds over 100 s of CPU to a clean build even without default features (see
-//! `docs/notes/issue-3-codes-parquet.md`).
+//! `docs/decisions/parquet-writer.md`).
 
 use crate::error::{PipelineError, Result};
 use std::path::Path;
