@@ -222,7 +222,17 @@ impl ProportionCiSetting {
 
 /// The study's models, in report order.
 #[derive(
-    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    Serialize,
+    Deserialize,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum ModelName {

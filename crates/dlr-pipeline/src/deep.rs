@@ -213,8 +213,7 @@ pub fn deep_features(
             continue;
         }
         match load_roi(&job.image, &job.masks).and_then(|(img, mask)| {
-            dlr_deep::roi_crop(&img, Some(&mask), crop)
-                .map_err(|e| PipelineError::Data(e.to_string()))
+            dlr_deep::roi_crop(&img, Some(&mask), crop).map_err(PipelineError::from)
         }) {
             Ok(t) => pending.push((i, key, t)),
             Err(e) => {

@@ -1,4 +1,8 @@
 //! Errors of the study pipeline.
+//!
+//! Errors of the engine crates are wrapped with their source kept (`#[from]`), so the CLI can
+//! print the whole chain; messages of the pipeline's own checks name the patient, file or
+//! setting and the fix.
 
 use std::path::PathBuf;
 
@@ -25,7 +29,19 @@ pub enum PipelineError {
         #[source]
         source: std::io::Error,
     },
-    /// Input data does not fit what the stage needs.
+    /// A JSON document could not be written or read.
+    #[error("{path}: {source}")]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A CSV table could not be written.
+    #[error("CSV output: {0}")]
+    Csv(#[from] csv::Error),
+    /// Input data does not fit what the stage needs (the message names the data and the fix).
     #[error("{0}")]
     Data(String),
     /// An option or combination that is not supported.
@@ -34,4 +50,28 @@ pub enum PipelineError {
     /// An image could not be read.
     #[error(transparent)]
     Image(#[from] dlr_image::ImageError),
+    /// The study (manifest, clinical table) could not be read.
+    #[error(transparent)]
+    Study(#[from] dlr_study::StudyError),
+    /// Selection or model fitting failed.
+    #[error(transparent)]
+    Learn(#[from] dlr_learn::LearnError),
+    /// A statistic could not be computed.
+    #[error(transparent)]
+    Stats(#[from] dlr_stats::StatsError),
+    /// The CNN backbone failed.
+    #[error(transparent)]
+    Deep(#[from] dlr_deep::DeepError),
+    /// A handcrafted radiomics feature could not be computed.
+    #[error(transparent)]
+    Radiomics(#[from] dlr_radiomics::RadiomicsError),
+    /// A MaZda feature could not be computed.
+    #[error(transparent)]
+    Mazda(#[from] dlr_mazda::MazdaError),
+    /// The study audit failed.
+    #[error(transparent)]
+    Audit(#[from] dlr_audit::AuditError),
+    /// A figure, table or the report could not be made.
+    #[error(transparent)]
+    Report(#[from] dlr_report::ReportError),
 }

@@ -44,13 +44,25 @@ impl Engine {
             ),
             None => None,
         };
+        Self::from_preset_text(preset, text.as_deref(), settings.map(Path::to_path_buf))
+    }
+
+    /// Builds the engine of a preset from settings text (TOML) when given; `origin` names the
+    /// file the text came from in error messages.
+    pub fn from_preset_text(
+        preset: Preset,
+        text: Option<&str>,
+        origin: Option<PathBuf>,
+    ) -> Result<Self> {
         let bad = |e: String| PipelineError::Config {
-            file: settings.map(Path::to_path_buf).unwrap_or_default(),
+            file: origin
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("<radiomics settings>")),
             message: e,
         };
         Ok(match preset {
             Preset::Mazda => {
-                let s: dlr_mazda::MazdaSettings = match &text {
+                let s: dlr_mazda::MazdaSettings = match text {
                     Some(t) => toml::from_str(t).map_err(|e| bad(e.to_string()))?,
                     None => dlr_mazda::MazdaSettings::default(),
                 };
@@ -58,7 +70,7 @@ impl Engine {
                 Engine::Mazda(Box::new(s))
             }
             Preset::Ibsi | Preset::Pyradiomics => {
-                let s = match &text {
+                let s = match text {
                     Some(t) => {
                         dlr_radiomics::Settings::from_toml_str(t).map_err(|e| bad(e.to_string()))?
                     }
@@ -81,11 +93,8 @@ impl Engine {
     /// Features of one ROI (bare names).
     pub fn extract(&self, image: &Image, mask: &Mask) -> Result<Vec<FeatureValue>> {
         match self {
-            Engine::Mazda(s) => {
-                dlr_mazda::extract(image, mask, s).map_err(|e| PipelineError::Data(e.to_string()))
-            }
-            Engine::Radiomics(s) => dlr_radiomics::extract(image, mask, s)
-                .map_err(|e| PipelineError::Data(e.to_string())),
+            Engine::Mazda(s) => Ok(dlr_mazda::extract(image, mask, s)?),
+            Engine::Radiomics(s) => Ok(dlr_radiomics::extract(image, mask, s)?),
         }
     }
 }
@@ -393,8 +402,7 @@ pub fn extract_manifest(
     // Refuse an unknown output format before any work is done.
     crate::table::TableFormat::from_path(out)?;
     let engine = Engine::from_preset(preset, settings_file)?;
-    let manifest = dlr_study::read_manifest(manifest_path, columns)
-        .map_err(|e| PipelineError::Data(e.to_string()))?;
+    let manifest = dlr_study::read_manifest(manifest_path, columns)?;
     let jobs = jobs_from_manifest(&manifest);
     let outcome = extract_all(&engine, &jobs, None, progress);
     // Wide table: one row per (patient, reader).

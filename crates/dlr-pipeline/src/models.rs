@@ -8,8 +8,8 @@ use crate::config::{StudyConfig, SvmKernelSetting};
 use crate::error::{PipelineError, Result};
 use dlr_learn::{
     ChainFit, Classifier, ClinicalFit, ClinicalModel, CorrelationFilter, Fit, IccFilter, IccForm,
-    LassoCvParams, LogisticRegression, MannWhitneyFilter, Matrix,
-    Pipeline, PipelineFit, PredictProba, SelectionChain, SelectionStep, StepRecord,
+    LassoCvParams, LogisticRegression, MannWhitneyFilter, Matrix, Pipeline, PipelineFit,
+    PredictProba, SelectionChain, SelectionStep, StepRecord,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -51,9 +51,9 @@ impl StoredMatrix {
     }
 }
 
-/// Converts a learn error.
+/// Wraps a learn error, keeping it as the source.
 pub fn learn_err(e: dlr_learn::LearnError) -> PipelineError {
-    PipelineError::Data(e.to_string())
+    PipelineError::Learn(e)
 }
 
 /// The feature matrices of one set of patients (rows aligned).
@@ -378,6 +378,17 @@ impl FittedModels {
         }
         let t = dlr_learn::Transform::transform(&f.chain, m).map_err(learn_err)?;
         Ok(Some(rs.compute(&t).map_err(learn_err)?))
+    }
+
+    /// The clinical model's univariable screen and multivariable odds ratios (for the record).
+    pub fn clinical_summary(&self) -> Option<serde_json::Value> {
+        self.clinical.as_ref().map(|c| {
+            serde_json::json!({
+                "univariable": c.univariable.iter().map(|r| serde_json::json!({"name": r.name, "odds_ratio": r.odds_ratio, "or_lower": r.or_lower, "or_upper": r.or_upper, "p": r.p_value})).collect::<Vec<_>>(),
+                "selected": c.selected,
+                "multivariable": c.model.table.iter().map(|r| serde_json::json!({"name": r.name, "coef": r.estimate, "odds_ratio": r.odds_ratio, "or_lower": r.or_lower, "or_upper": r.or_upper, "p": r.p_value})).collect::<Vec<_>>(),
+            })
+        })
     }
 
     /// The selection records of a chain model (`radiomics` or `deep`).

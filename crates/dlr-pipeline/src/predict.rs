@@ -6,12 +6,13 @@
 //! training imputation values. The models are refitted from the bundle and must reproduce the
 //! training predictions bit for bit before any new patient is scored.
 
+use crate::bundle::{read_bundle, refit_bundle};
 use crate::config::StudyConfig;
-use crate::deep::BackboneChoice;
 use crate::error::{PipelineError, Result};
-use crate::extract::Engine;
 use crate::models::{Inputs, MODEL_NAMES};
-use crate::run::{load, primary_reader, read_bundle, refit_bundle, scan_jobs, table_matrix};
+use crate::stages::featurise::Featuriser;
+use crate::stages::fit::table_matrix;
+use crate::stages::load::{load, primary_reader, scan_jobs};
 use crate::table::assemble;
 use std::path::{Path, PathBuf};
 
@@ -81,12 +82,7 @@ pub fn predict(
     // Every patient needs every phase of the primary reader.
     let mut ids = Vec::new();
     for p in &study.patients {
-        let missing: Vec<&String> = phases
-            .iter()
-            .filter(|ph| {
-                p.scan(ph, &primary).is_none() && !(primary == "1" && p.scan(ph, "").is_some())
-            })
-            .collect();
+        let missing = crate::stages::split::missing_phases(p, &phases, &primary);
         if missing.is_empty() {
             ids.push(p.id.clone());
         } else {
@@ -108,35 +104,33 @@ pub fn predict(
                 .join("; ")
         )));
     }
+    let featuriser = Featuriser::for_bundle(
+        cfg.radiomics.preset,
+        bundle
+            .radiomics
+            .as_ref()
+            .and(bundle.radiomics_settings.as_deref())
+            .map(|d| (d, bundle.radiomics_settings_text.as_deref())),
+        bundle
+            .deep
+            .as_ref()
+            .and(bundle.deep_backbone.as_ref())
+            .map(|c| (c, cfg.deep.crop_options())),
+        progress,
+    )?;
+    if bundle.deep.is_some() && featuriser.deep.is_none() {
+        return Err(PipelineError::Data(
+            "the bundle has a deep model but no usable backbone record; re-run `dlr run`".into(),
+        ));
+    }
+    let jobs: Vec<_> = scan_jobs(study, &phases, Some(std::slice::from_ref(&primary)))
+        .into_iter()
+        .filter(|j| ids.contains(&j.key.patient))
+        .collect();
     let mut inputs = Inputs::default();
     let rows: Vec<usize> = (0..ids.len()).collect();
-    let reader_only = std::slice::from_ref(&primary);
     if let Some(train) = &bundle.radiomics {
-        let engine = match &bundle.radiomics_settings_text {
-            Some(text) => {
-                let tmp =
-                    std::env::temp_dir().join(format!("dlr-predict-{}.toml", std::process::id()));
-                std::fs::write(&tmp, text).map_err(|source| PipelineError::Io {
-                    path: tmp.clone(),
-                    source,
-                })?;
-                let e = Engine::from_preset(cfg.radiomics.preset, Some(&tmp));
-                let _ = std::fs::remove_file(&tmp);
-                e?
-            }
-            None => Engine::from_preset(cfg.radiomics.preset, None)?,
-        };
-        if Some(engine.describe()) != bundle.radiomics_settings {
-            return Err(PipelineError::Data(
-                "the radiomics settings rebuilt from the bundle differ from those it was trained with (different dlr version?)".into(),
-            ));
-        }
-        let jobs = scan_jobs(study, &phases, Some(reader_only));
-        let jobs: Vec<_> = jobs
-            .into_iter()
-            .filter(|j| ids.contains(&j.key.patient))
-            .collect();
-        let res = crate::extract::extract_all(&engine, &jobs, None, progress);
+        let res = featuriser.radiomics_features(&jobs, None);
         for f in &res.failures {
             failures.push((
                 f.key.patient.clone(),
@@ -149,40 +143,7 @@ pub fn predict(
         inputs.radiomics = Some(select_named(&m, &train.names, "radiomics")?);
     }
     if let Some(train) = &bundle.deep {
-        let Some(BackboneChoice::Use {
-            kind,
-            weights,
-            sha256,
-        }) = &bundle.deep_backbone
-        else {
-            return Err(PipelineError::Data(
-                "bundle has deep features but no backbone record".into(),
-            ));
-        };
-        let w = if weights.exists() && crate::store::file_sha256(weights)? == *sha256 {
-            weights.clone()
-        } else {
-            crate::deep::find_weights(*kind)
-                .filter(|p| crate::store::file_sha256(p).ok().as_deref() == Some(sha256.as_str()))
-                .ok_or_else(|| {
-                    PipelineError::Data(format!(
-                        "the model needs {} weights with SHA-256 {sha256}, not found at {} or in the weights folders; {}",
-                        kind.name(),
-                        weights.display(),
-                        kind.how_to_get_weights()
-                    ))
-                })?
-        };
-        let backbone =
-            dlr_deep::load_backbone(*kind, &w).map_err(|e| PipelineError::Data(e.to_string()))?;
-        let crop = cfg.deep.crop_options();
-        let jobs = scan_jobs(study, &phases, Some(reader_only));
-        let jobs: Vec<_> = jobs
-            .into_iter()
-            .filter(|j| ids.contains(&j.key.patient))
-            .collect();
-        let (done, failed) =
-            crate::deep::deep_features(backbone.as_ref(), sha256, &crop, &jobs, None, progress);
+        let (done, failed) = featuriser.deep_features(&jobs, None);
         for f in failed {
             failures.push((
                 f.key.patient.clone(),
@@ -240,7 +201,7 @@ pub fn predict(
     }
     let sub = |m: &Option<dlr_learn::Matrix>| -> Result<Option<dlr_learn::Matrix>> {
         m.as_ref()
-            .map(|m| m.select_rows(&keep).map_err(crate::models::learn_err))
+            .map(|m| m.select_rows(&keep).map_err(PipelineError::from))
             .transpose()
     };
     let inputs = Inputs {
@@ -275,19 +236,19 @@ pub fn predict(
     let mut header = vec!["patient_id".to_string()];
     header.extend(models.iter().cloned());
     header.push("risk_group".into());
-    let csv_err = |e: csv::Error| PipelineError::Data(e.to_string());
-    w.write_record(&header).map_err(csv_err)?;
+    w.write_record(&header)?;
     for (k, id) in ids.iter().enumerate() {
         let mut rec = vec![id.clone()];
         for m in &models {
             rec.push(format!("{}", preds[m][k]));
         }
         rec.push(risk_group[k].clone());
-        w.write_record(&rec).map_err(csv_err)?;
+        w.write_record(&rec)?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| PipelineError::Data(e.to_string()))?;
+    let bytes = w.into_inner().map_err(|e| PipelineError::Io {
+        path: out.to_path_buf(),
+        source: e.into_error(),
+    })?;
     crate::store::write_atomic(out, &bytes)?;
     Ok(PredictOutput {
         patients: ids,
