@@ -1,8 +1,11 @@
 //! DICOM Part 10 reader: a small parser for the uncompressed transfer syntaxes (implicit VR
 //! little endian, explicit VR little/big endian, deflated explicit VR little endian), RLE
 //! lossless, and JPEG baseline (process 1) encapsulated pixel data (decoded by the `image`
-//! crate's JPEG decoder); any other transfer syntax is refused with
-//! [`ImageError::Unsupported`] and a hint.
+//! crate's JPEG decoder); any other transfer syntax (JPEG extended and lossless, JPEG-LS, JPEG
+//! 2000, video, ...) is refused with [`ImageError::Unsupported`] naming its UID and name and the
+//! tool that converts it (`gdcmconv --raw`, DCMTK's `dcmdjpeg` / `dcmdjpls`). Why dicom-rs is
+//! not used: `docs/decisions/dicom-reader.md`. Sizes are checked against the
+//! [`ReadLimits`](crate::ReadLimits) before any pixel buffer is allocated.
 //!
 //! Pixel handling: bits allocated 8/16/32, bits stored / high bit, signed or unsigned;
 //! MONOCHROME2 as stored, MONOCHROME1 inverted within the stored range (so bright = high, as
@@ -23,6 +26,7 @@
 
 use crate::colour::to_scalar;
 use crate::error::{ImageError, Result};
+use crate::limits::ReadLimits;
 use crate::read::ReadOptions;
 use crate::sample::voxel_count;
 use crate::types::Image;
@@ -344,8 +348,13 @@ const DECOMPRESS_HINT: &str = "decompress first, e.g. `gdcmconv --raw in.dcm out
 `dcmdjpeg`/`dcmdrle` (DCMTK); supported: implicit/explicit VR little endian, explicit big \
 endian, deflated, JPEG baseline, RLE lossless";
 
-pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Image> {
-    decode_slice(bytes, path, opts).map(|(img, _)| img)
+pub(crate) fn decode(
+    bytes: &[u8],
+    path: &Path,
+    opts: &ReadOptions,
+    limits: &ReadLimits,
+) -> Result<Image> {
+    decode_slice(bytes, path, opts, limits).map(|(img, _)| img)
 }
 
 /// What a series reader needs to know about one file besides its pixels.
@@ -366,6 +375,7 @@ pub(crate) fn decode_slice(
     bytes: &[u8],
     path: &Path,
     opts: &ReadOptions,
+    limits: &ReadLimits,
 ) -> Result<(Image, SliceInfo)> {
     let err = |reason: String| ImageError::Decode {
         path: path.to_path_buf(),
@@ -422,20 +432,22 @@ pub(crate) fn decode_slice(
             return Err(unsupported(
                 path,
                 format!("transfer syntax {other} ({})", ts_name(other)),
-                DECOMPRESS_HINT,
+                &ts_hint(other),
             ))
         }
     };
     let inflated;
     let body: &[u8] = if deflated {
         let rest = &bytes[start..];
-        // At most 1 GiB inflated (and never more than deflate's 1032:1 ratio allows).
-        let limit = (rest.len() as u64).saturating_mul(1032).min(1 << 30);
+        // At most max_bytes inflated: one byte more means the data set is over the limit.
+        let cap = limits.max_bytes;
         let mut out = Vec::new();
         flate2::read::DeflateDecoder::new(rest)
-            .take(limit)
+            .take(cap.saturating_add(1))
             .read_to_end(&mut out)
             .map_err(|e| err(format!("deflated data set is corrupt: {e}")))?;
+        let n = out.len() as u64;
+        limits.check(path, "the inflated data set (bytes)", 0, n)?;
         inflated = out;
         &inflated
     } else {
@@ -450,7 +462,7 @@ pub(crate) fn decode_slice(
     };
     let ds = p.dataset(body.len(), false, 0)?;
     let mut notes = vec![format!("transfer syntax {ts} ({})", ts_name(&ts))];
-    let img = decode_pixels(&ds, codec, path, opts, &mut notes)?;
+    let img = decode_pixels(&ds, codec, path, opts, limits, &mut notes)?;
     let info = SliceInfo {
         series_uid: ds.text(tag(0x0020, 0x000E)),
         instance_number: ds.number(tag(0x0020, 0x0013)),
@@ -464,23 +476,70 @@ pub(crate) fn decode_slice(
     Ok((img, info))
 }
 
+/// Name of a transfer syntax (PS3.6 Table A-1), "unknown" for a UID not listed there.
 fn ts_name(ts: &str) -> &'static str {
     match ts {
         TS_IMPLICIT_LE => "implicit VR little endian",
         TS_EXPLICIT_LE => "explicit VR little endian",
         TS_EXPLICIT_BE => "explicit VR big endian",
         TS_DEFLATED => "deflated explicit VR little endian",
-        TS_JPEG_BASELINE => "JPEG baseline",
+        TS_JPEG_BASELINE => "JPEG baseline (process 1)",
         TS_RLE => "RLE lossless",
-        "1.2.840.10008.1.2.4.51" => "JPEG extended",
-        "1.2.840.10008.1.2.4.57" | "1.2.840.10008.1.2.4.70" => "JPEG lossless",
-        "1.2.840.10008.1.2.4.80" | "1.2.840.10008.1.2.4.81" => "JPEG-LS",
-        "1.2.840.10008.1.2.4.90" | "1.2.840.10008.1.2.4.91" => "JPEG 2000",
-        "1.2.840.10008.1.2.4.100" | "1.2.840.10008.1.2.4.101" | "1.2.840.10008.1.2.4.102" => {
-            "MPEG-2/4 video"
+        "1.2.840.10008.1.2.1.98" => "encapsulated uncompressed explicit VR little endian",
+        "1.2.840.10008.1.2.4.51" => "JPEG extended (process 2 & 4)",
+        "1.2.840.10008.1.2.4.57" => "JPEG lossless, non-hierarchical (process 14)",
+        "1.2.840.10008.1.2.4.70" => {
+            "JPEG lossless, non-hierarchical, first-order prediction (process 14, SV1)"
         }
+        "1.2.840.10008.1.2.4.80" => "JPEG-LS lossless",
+        "1.2.840.10008.1.2.4.81" => "JPEG-LS near-lossless",
+        "1.2.840.10008.1.2.4.90" => "JPEG 2000 lossless",
+        "1.2.840.10008.1.2.4.91" => "JPEG 2000",
+        "1.2.840.10008.1.2.4.92" | "1.2.840.10008.1.2.4.93" => "JPEG 2000 part 2 multi-component",
+        "1.2.840.10008.1.2.4.201" => "high-throughput JPEG 2000 lossless",
+        "1.2.840.10008.1.2.4.202" => "high-throughput JPEG 2000 with RPCL (lossless)",
+        "1.2.840.10008.1.2.4.203" => "high-throughput JPEG 2000",
+        "1.2.840.10008.1.2.4.110" | "1.2.840.10008.1.2.4.111" | "1.2.840.10008.1.2.4.112" => {
+            "JPEG XL"
+        }
+        "1.2.840.10008.1.2.4.94" | "1.2.840.10008.1.2.4.95" => "JPIP referenced",
+        "1.2.840.10008.1.2.4.100" | "1.2.840.10008.1.2.4.100.1" => "MPEG-2 video",
+        "1.2.840.10008.1.2.4.101" | "1.2.840.10008.1.2.4.101.1" => "MPEG-2 video (high level)",
+        "1.2.840.10008.1.2.4.102"
+        | "1.2.840.10008.1.2.4.102.1"
+        | "1.2.840.10008.1.2.4.103"
+        | "1.2.840.10008.1.2.4.103.1"
+        | "1.2.840.10008.1.2.4.104"
+        | "1.2.840.10008.1.2.4.104.1"
+        | "1.2.840.10008.1.2.4.105"
+        | "1.2.840.10008.1.2.4.105.1"
+        | "1.2.840.10008.1.2.4.106"
+        | "1.2.840.10008.1.2.4.106.1" => "MPEG-4 AVC/H.264 video",
+        "1.2.840.10008.1.2.4.107" | "1.2.840.10008.1.2.4.108" => "HEVC/H.265 video",
         _ => "unknown",
     }
+}
+
+/// The way out for a transfer syntax this reader refuses: a tool that rewrites the file in a
+/// supported one.
+fn ts_hint(ts: &str) -> String {
+    let tool = match ts {
+        "1.2.840.10008.1.2.4.51" | "1.2.840.10008.1.2.4.57" | "1.2.840.10008.1.2.4.70" => {
+            "`gdcmconv --raw in.dcm out.dcm` (GDCM) or `dcmdjpeg in.dcm out.dcm` (DCMTK)"
+        }
+        "1.2.840.10008.1.2.4.80" | "1.2.840.10008.1.2.4.81" => {
+            "`gdcmconv --raw in.dcm out.dcm` (GDCM) or `dcmdjpls in.dcm out.dcm` (DCMTK)"
+        }
+        t if t.starts_with("1.2.840.10008.1.2.4.10") => {
+            "nothing here decodes video: export the loop from the scanner or PACS as \
+             uncompressed, RLE or JPEG baseline multi-frame DICOM"
+        }
+        _ => "`gdcmconv --raw in.dcm out.dcm` (GDCM)",
+    };
+    format!(
+        "decompress first with {tool}; read here: implicit/explicit VR little endian, explicit \
+         VR big endian, deflated explicit VR little endian, JPEG baseline (8-bit), RLE lossless"
+    )
 }
 
 /// Values from the data set describing the pixel module.
@@ -502,6 +561,7 @@ fn decode_pixels(
     codec: Codec,
     path: &Path,
     opts: &ReadOptions,
+    limits: &ReadLimits,
     notes: &mut Vec<String>,
 ) -> Result<Image> {
     let err = |reason: String| ImageError::Decode {
@@ -553,7 +613,23 @@ fn decode_pixels(
         }
     };
     let nz = frame_sel.len();
-    voxel_count([pm.cols, pm.rows, pm.frames], path, FMT)?;
+    // Rows x columns x frames read x samples x bits, checked before any pixel buffer exists:
+    // the f32 image plus one decoded frame (its samples and their f32 copy).
+    let npix_u = pm.rows as u64 * pm.cols as u64;
+    let pixels = npix_u.saturating_mul(nz as u64);
+    let per_frame_pixel = (pm.samples as u64).saturating_mul(pm.bits_alloc.div_ceil(8) as u64 + 4);
+    limits.check(
+        path,
+        &format!(
+            "{} x {} pixels x {nz} frame(s) x {} sample(s) of {} bits",
+            pm.cols, pm.rows, pm.samples, pm.bits_alloc
+        ),
+        pixels,
+        pixels
+            .saturating_mul(4)
+            .saturating_add(npix_u.saturating_mul(per_frame_pixel)),
+    )?;
+    voxel_count([pm.cols, pm.rows, nz], path, FMT)?;
     if !(1..=4).contains(&pm.samples) || pm.samples == 2 {
         return Err(err(format!("bad Samples per Pixel {}", pm.samples)));
     }

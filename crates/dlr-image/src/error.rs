@@ -57,6 +57,24 @@ pub enum ImageError {
         /// What the user can do instead.
         hint: String,
     },
+    /// The header claims an image larger than the [`crate::ReadLimits`] allow; nothing was
+    /// decoded.
+    #[error(
+        "{path}: {what} exceed the reader limit {limit} = {max} (found {found}); if the file is \
+         trusted, raise ReadLimits::{limit} and read it with read_image_with_limits"
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The size the header claims (e.g. "30000 x 30000 pixels").
+        what: String,
+        /// Which limit was exceeded.
+        limit: crate::LimitKind,
+        /// The pixel count or byte size found.
+        found: u64,
+        /// The limit in force.
+        max: u64,
+    },
     /// A value given by the caller is invalid.
     #[error("invalid argument: {0}")]
     Invalid(String),

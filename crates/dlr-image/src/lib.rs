@@ -8,7 +8,9 @@
 //! Readers: [`read_image`] / [`read_image_with`] (PNG, JPEG, BMP, TIFF, DICOM, NIfTI, NRRD; format
 //! by extension, then magic bytes; a folder is read as a DICOM series with
 //! [`read_dicom_series`]), [`read_labels`], [`read_mask`], [`read_masks`],
-//! [`read_mask_union`], and [`read_bytes`] for in-memory files. Geometry is reported in the
+//! [`read_mask_union`], and [`read_bytes`] for in-memory files. Every reader checks the size its
+//! header claims against [`ReadLimits`] (defaults 2^28 pixels, 2 GiB decoded) before decoding;
+//! [`read_image_with_limits`] / [`read_bytes_with_limits`] take other limits. Geometry is reported in the
 //! ITK/SimpleITK convention (LPS world coordinates, `direction` row-major with column `c` the
 //! unit vector of voxel axis `c`); the voxel grid is always kept as stored. What a reader did
 //! (colour conversion, rescaling, frame choice) is recorded in [`ImageMeta::notes`].
@@ -26,6 +28,7 @@ mod dicom;
 mod error;
 mod features;
 mod format;
+mod limits;
 mod nifti;
 mod nrrd;
 mod raster;
@@ -38,10 +41,12 @@ pub use colour::{ColourMode, LUMA_WEIGHTS};
 pub use error::{ImageError, Result};
 pub use features::FeatureValue;
 pub use format::{detect_format, format_from_extension, format_from_magic, Format};
+pub use limits::{LimitKind, ReadLimits};
 pub use read::{
-    labels_present, read_bytes, read_bytes_with, read_image, read_image_with, read_labels,
-    read_mask, read_mask_union, read_masks, MaskOptions, ReadOptions,
+    labels_present, read_bytes, read_bytes_with, read_bytes_with_limits, read_image,
+    read_image_with, read_image_with_limits, read_labels, read_mask, read_mask_union, read_masks,
+    MaskOptions, ReadOptions,
 };
 pub use sample::MAX_VOXELS;
-pub use series::read_dicom_series;
+pub use series::{read_dicom_series, read_dicom_series_with_limits};
 pub use types::{Image, ImageMeta, Mask, IDENTITY_DIRECTION};

@@ -14,6 +14,7 @@
 //! `direction` is row-major with column `c` the unit vector of voxel axis `c`.
 
 use crate::error::{ImageError, Result};
+use crate::limits::{read_file, ReadLimits};
 use crate::read::ReadOptions;
 use crate::sample::{decode_samples, gunzip_limited, voxel_count, SampleType};
 use crate::types::Image;
@@ -297,7 +298,12 @@ fn pair_data_path(path: &Path) -> Option<std::path::PathBuf> {
         .find(|p| p.exists())
 }
 
-pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Image> {
+pub(crate) fn decode(
+    bytes: &[u8],
+    path: &Path,
+    opts: &ReadOptions,
+    limits: &ReadLimits,
+) -> Result<Image> {
     let err = |reason: String| ImageError::Decode {
         path: path.to_path_buf(),
         format: FMT.into(),
@@ -347,6 +353,9 @@ pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Im
     let nt = nt
         .and_then(|v| usize::try_from(v).ok())
         .ok_or_else(|| err("dimensions overflow".into()))?;
+    // One volume must fit the limits (decoded samples + f32 voxels) before anything else.
+    let bpv = ty.size() as u64 + 4;
+    limits.check_dims(path, &[d[0], d[1], d[2]].map(|v| v as u64), bpv)?;
     let vol = voxel_count([nx, ny, nz], path, FMT)?;
     let mut notes = vec![format!("NIfTI-{} {}", h.version, ty.name())];
     // Which volumes (4th+ dimensions) to read, and the output dims.
@@ -378,6 +387,7 @@ pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Im
             hint: "choose one volume with ReadOptions.frame".into(),
         });
     };
+    limits.check_dims(path, &dims.map(|v| v as u64), bpv)?;
     let n = voxel_count(dims, path, FMT)?;
     if !(h.vox_offset.is_finite() && h.vox_offset >= 0.0 && h.vox_offset < 1e12) {
         return Err(err(format!("bad vox_offset {}", h.vox_offset)));
@@ -389,10 +399,7 @@ pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Im
             what: "NIfTI header/data pair without a file name to find the .img".into(),
             hint: "read the .hdr from its file, or convert to a single .nii".into(),
         })?;
-        let b = std::fs::read(&img_path).map_err(|source| ImageError::Io {
-            path: img_path.clone(),
-            source,
-        })?;
+        let b = read_file(&img_path, limits)?;
         notes.push(format!("voxels from {}", img_path.display()));
         (h.vox_offset as usize, Some(b))
     } else {
@@ -406,6 +413,14 @@ pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Im
     let nbytes = n * ty.size();
     let data_bytes: Vec<u8>;
     let raw: &[u8] = if gz {
+        // Volumes before the one chosen are inflated too.
+        let inflated = start.saturating_add(nbytes) as u64;
+        limits.check(
+            path,
+            &format!("{inflated} bytes of gzip-compressed voxel data"),
+            n as u64,
+            inflated.saturating_add(4 * n as u64),
+        )?;
         let all = gunzip_limited(bytes, start + nbytes, path, FMT)?;
         data_bytes = all;
         data_bytes.get(start..).unwrap_or_default()

@@ -6,6 +6,7 @@
 //! spacing is the length of each space direction, direction columns the unit vectors.
 
 use crate::error::{ImageError, Result};
+use crate::limits::{read_file, ReadLimits};
 use crate::read::ReadOptions;
 use crate::sample::{decode_samples, gunzip_limited, voxel_count, SampleType};
 use crate::types::Image;
@@ -64,7 +65,12 @@ fn parse_vectors(s: &str) -> Option<Vec<Option<Vec<f64>>>> {
     Some(out)
 }
 
-pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Image> {
+pub(crate) fn decode(
+    bytes: &[u8],
+    path: &Path,
+    opts: &ReadOptions,
+    limits: &ReadLimits,
+) -> Result<Image> {
     let err = |reason: String| ImageError::Decode {
         path: path.to_path_buf(),
         format: FMT.into(),
@@ -167,7 +173,10 @@ pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Im
     let mut notes = vec![format!("NRRD {ty_name}")];
     let mut d = [1usize; 4];
     d[..ndim].copy_from_slice(&sizes);
-    let total = voxel_count([d[0], d[1], d[2] * d[3]], path, FMT)?;
+    // One volume (decoded samples + f32 voxels) must fit the limits before anything else.
+    let bpv = ty.size() as u64 + 4;
+    limits.check_dims(path, &[d[0], d[1], d[2]].map(|v| v as u64), bpv)?;
+    let total = voxel_count([d[0], d[1], d[2].saturating_mul(d[3])], path, FMT)?;
     let vol = d[0] * d[1] * d[2];
     let (first_vol, dims) = if d[3] == 1 {
         if matches!(opts.frame, Some(f) if f != 0) {
@@ -197,8 +206,8 @@ pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Im
             "choose one volume with ReadOptions.frame",
         ));
     };
+    limits.check_dims(path, &dims.map(|v| v as u64), bpv)?;
     let n = dims[0] * dims[1] * dims[2];
-    let _ = total;
 
     // Data bytes: attached after the blank line, or in a detached file.
     let detached;
@@ -218,7 +227,7 @@ pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Im
                 ));
             };
             let dp = dir.join(name);
-            detached = std::fs::read(&dp).map_err(|source| ImageError::Io { path: dp, source })?;
+            detached = read_file(&dp, limits)?;
             &detached
         }
     };
@@ -272,6 +281,14 @@ pub(crate) fn decode(bytes: &[u8], path: &Path, opts: &ReadOptions) -> Result<Im
                 return Err(err("byte skip -1 is not allowed with gzip encoding".into()));
             }
             let off = byte_skip.max(0) as usize;
+            // Every volume is inflated, also when one is chosen.
+            let inflated = off.saturating_add(full) as u64;
+            limits.check(
+                path,
+                &format!("{inflated} bytes of gzip-compressed voxel data"),
+                n as u64,
+                inflated.saturating_add(4 * n as u64),
+            )?;
             let buf = gunzip_limited(data, off.saturating_add(full), path, FMT)?;
             let raw = buf
                 .get(off.saturating_add(start).min(buf.len())..)

@@ -5,10 +5,11 @@
 use crate::colour::to_scalar;
 use crate::error::{ImageError, Result};
 use crate::format::Format;
+use crate::limits::ReadLimits;
 use crate::read::ReadOptions;
 use crate::sample::voxel_count;
 use crate::types::Image;
-use image::DynamicImage;
+use image::{DynamicImage, ImageDecoder};
 use std::io::Cursor;
 use std::path::Path;
 
@@ -17,6 +18,7 @@ pub(crate) fn decode(
     format: Format,
     path: &Path,
     opts: &ReadOptions,
+    limits: &ReadLimits,
 ) -> Result<Image> {
     let err = |reason: String| ImageError::Decode {
         path: path.to_path_buf(),
@@ -40,16 +42,33 @@ pub(crate) fn decode(
         }
     }
     if format == Format::Tiff {
-        if let Some(img) = tiff_grey(bytes, path)? {
+        if let Some(img) = tiff_grey(bytes, path, limits)? {
             return Ok(img);
         }
     }
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), fmt);
-    let mut limits = image::Limits::default();
-    // Never let a hostile header make the decoder allocate more than 1 GiB.
-    limits.max_alloc = Some(1 << 30);
-    reader.limits(limits);
-    let dynimg = reader.decode().map_err(|e| err(e.to_string()))?;
+    // image-rs refuses allocations over max_alloc itself; the size from the header is checked
+    // against the pixel limit and the whole decoding footprint below, before anything is decoded.
+    let mut il = image::Limits::default();
+    il.max_alloc = Some(limits.max_bytes);
+    reader.limits(il);
+    let decoder = reader.into_decoder().map_err(|e| err(e.to_string()))?;
+    let (hw, hh) = decoder.dimensions();
+    let ct = decoder.color_type();
+    let pixels = u64::from(hw) * u64::from(hh);
+    let (bpp, ch) = (
+        u64::from(ct.bytes_per_pixel()),
+        u64::from(ct.channel_count()),
+    );
+    // Peak: the decoded buffer while its f32 samples are made, or the samples and the f32 image.
+    let per_pixel = (bpp + 4 * ch).max(4 * ch + 4);
+    limits.check(
+        path,
+        &format!("{hw} x {hh} pixels ({ct:?})"),
+        pixels,
+        pixels.saturating_mul(per_pixel),
+    )?;
+    let dynimg = DynamicImage::from_decoder(decoder).map_err(|e| err(e.to_string()))?;
     let (w, h) = (dynimg.width() as usize, dynimg.height() as usize);
     voxel_count([w, h, 1], path, format.name())?;
     let mut notes = Vec::new();
@@ -90,21 +109,29 @@ pub(crate) fn decode(
 /// Grey TIFF of any sample type (8-64 bit integer, 32/64-bit float) through the `tiff` crate,
 /// which the `image` crate cannot return as one channel beyond 16 bits. `None` when the first
 /// page is not grey (the `image` crate path handles it).
-fn tiff_grey(bytes: &[u8], path: &Path) -> Result<Option<Image>> {
+fn tiff_grey(bytes: &[u8], path: &Path, limits: &ReadLimits) -> Result<Option<Image>> {
     use tiff::decoder::{Decoder, DecodingResult, Limits};
     let err = |reason: String| ImageError::Decode {
         path: path.to_path_buf(),
         format: "tiff".into(),
         reason,
     };
+    let mut tl = Limits::default();
+    tl.decoding_buffer_size = usize::try_from(limits.max_bytes).unwrap_or(usize::MAX);
     let mut dec = Decoder::new(Cursor::new(bytes))
         .map_err(|e| err(e.to_string()))?
-        .with_limits(Limits::default());
+        .with_limits(tl);
     let bits = match dec.colortype().map_err(|e| err(e.to_string()))? {
         tiff::ColorType::Gray(b) => b,
         _ => return Ok(None),
     };
     let (w, h) = dec.dimensions().map_err(|e| err(e.to_string()))?;
+    // Decoded samples (1-8 bytes) and the f32 image, checked before decoding.
+    limits.check_dims(
+        path,
+        &[u64::from(w), u64::from(h)],
+        u64::from(bits).div_ceil(8) + 4,
+    )?;
     let (w, h) = (w as usize, h as usize);
     voxel_count([w, h, 1], path, "tiff")?;
     let data: Vec<f32> = match dec.read_image().map_err(|e| err(e.to_string()))? {

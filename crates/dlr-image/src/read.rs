@@ -4,6 +4,7 @@
 use crate::colour::ColourMode;
 use crate::error::{ImageError, Result};
 use crate::format::{detect_format, format_from_magic, Format};
+use crate::limits::{read_file, ReadLimits};
 use crate::types::{Image, Mask};
 use crate::{dicom, nifti, nrrd, raster};
 use std::path::{Path, PathBuf};
@@ -32,18 +33,25 @@ pub fn read_image(path: &Path) -> Result<Image> {
     read_image_with(path, &ReadOptions::default())
 }
 
-/// Reads an image with the given options; a folder is read as a DICOM series
-/// ([`crate::read_dicom_series`]).
+/// Reads an image with the given options and the default [`ReadLimits`]; a folder is read as a
+/// DICOM series ([`crate::read_dicom_series`]).
 pub fn read_image_with(path: &Path, opts: &ReadOptions) -> Result<Image> {
+    read_image_with_limits(path, opts, &ReadLimits::default())
+}
+
+/// [`read_image_with`] under the given size limits: a file whose header claims more pixels or
+/// decoded bytes than `limits` allow is refused with [`ImageError::TooLarge`] before decoding.
+pub fn read_image_with_limits(
+    path: &Path,
+    opts: &ReadOptions,
+    limits: &ReadLimits,
+) -> Result<Image> {
     if path.is_dir() {
-        return crate::series::read_dicom_series(path, opts);
+        return crate::series::read_dicom_series_with_limits(path, opts, limits);
     }
     let format = detect_format(path)?;
-    let bytes = std::fs::read(path).map_err(|source| ImageError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut img = decode(&bytes, format, path, opts)?;
+    let bytes = read_file(path, limits)?;
+    let mut img = decode(&bytes, format, path, opts, limits)?;
     img.meta.source = Some(path.to_path_buf());
     Ok(img)
 }
@@ -54,12 +62,28 @@ pub fn read_bytes(bytes: &[u8], format: Format) -> Result<Image> {
     read_bytes_with(bytes, format, &ReadOptions::default())
 }
 
-/// [`read_bytes`] with options.
+/// [`read_bytes`] with options (and the default [`ReadLimits`]).
 pub fn read_bytes_with(bytes: &[u8], format: Format, opts: &ReadOptions) -> Result<Image> {
-    decode(bytes, format, Path::new("<memory>"), opts)
+    read_bytes_with_limits(bytes, format, opts, &ReadLimits::default())
 }
 
-fn decode(bytes: &[u8], format: Format, path: &Path, opts: &ReadOptions) -> Result<Image> {
+/// [`read_bytes_with`] under the given size limits (see [`read_image_with_limits`]).
+pub fn read_bytes_with_limits(
+    bytes: &[u8],
+    format: Format,
+    opts: &ReadOptions,
+    limits: &ReadLimits,
+) -> Result<Image> {
+    decode(bytes, format, Path::new("<memory>"), opts, limits)
+}
+
+fn decode(
+    bytes: &[u8],
+    format: Format,
+    path: &Path,
+    opts: &ReadOptions,
+    limits: &ReadLimits,
+) -> Result<Image> {
     // A wrong extension is common (DICOM saved as .png, ...): trust clear magic bytes instead.
     let format = match format_from_magic(bytes) {
         Some(m) if m != format && (m != Format::Dicom || has_dicom_preamble(bytes)) => m,
@@ -67,11 +91,11 @@ fn decode(bytes: &[u8], format: Format, path: &Path, opts: &ReadOptions) -> Resu
     };
     let mut img = match format {
         Format::Png | Format::Jpeg | Format::Bmp | Format::Tiff => {
-            raster::decode(bytes, format, path, opts)?
+            raster::decode(bytes, format, path, opts, limits)?
         }
-        Format::Nifti => nifti::decode(bytes, path, opts)?,
-        Format::Nrrd => nrrd::decode(bytes, path, opts)?,
-        Format::Dicom => dicom::decode(bytes, path, opts)?,
+        Format::Nifti => nifti::decode(bytes, path, opts, limits)?,
+        Format::Nrrd => nrrd::decode(bytes, path, opts, limits)?,
+        Format::Dicom => dicom::decode(bytes, path, opts, limits)?,
     };
     img.meta.format = Some(format.name().to_string());
     Ok(img)

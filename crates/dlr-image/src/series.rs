@@ -10,6 +10,7 @@
 use crate::dicom::decode_slice;
 use crate::error::{ImageError, Result};
 use crate::format::{format_from_extension, format_from_magic, Format};
+use crate::limits::{read_file, ReadLimits};
 use crate::read::ReadOptions;
 use crate::sample::MAX_VOXELS;
 use crate::types::Image;
@@ -19,8 +20,19 @@ fn invalid(dir: &Path, msg: String) -> ImageError {
     ImageError::Invalid(format!("{}: {msg}", dir.display()))
 }
 
-/// Reads every DICOM file in `dir` (not recursive; other files are skipped) as one series.
+/// Reads every DICOM file in `dir` (not recursive; other files are skipped) as one series, under
+/// the default [`ReadLimits`].
 pub fn read_dicom_series(dir: &Path, opts: &ReadOptions) -> Result<Image> {
+    read_dicom_series_with_limits(dir, opts, &ReadLimits::default())
+}
+
+/// [`read_dicom_series`] under the given limits: each slice is checked, and so is the running
+/// total (slices held plus the stacked copy, 8 bytes a voxel) before the next slice is read.
+pub fn read_dicom_series_with_limits(
+    dir: &Path,
+    opts: &ReadOptions,
+    limits: &ReadLimits,
+) -> Result<Image> {
     let io = |source| ImageError::Io {
         path: dir.to_path_buf(),
         source,
@@ -40,11 +52,9 @@ pub fn read_dicom_series(dir: &Path, opts: &ReadOptions) -> Result<Image> {
         frame: None,
     };
     let mut slices = Vec::new();
+    let mut voxels = 0u64;
     for p in &paths {
-        let bytes = std::fs::read(p).map_err(|source| ImageError::Io {
-            path: p.clone(),
-            source,
-        })?;
+        let bytes = read_file(p, limits)?;
         let is_dicom = match format_from_extension(p) {
             Some(f) => f == Format::Dicom,
             None => format_from_magic(&bytes) == Some(Format::Dicom),
@@ -52,7 +62,14 @@ pub fn read_dicom_series(dir: &Path, opts: &ReadOptions) -> Result<Image> {
         if !is_dicom {
             continue;
         }
-        let (img, info) = decode_slice(&bytes, p, &slice_opts)?;
+        let (img, info) = decode_slice(&bytes, p, &slice_opts, limits)?;
+        voxels = voxels.saturating_add(img.len() as u64);
+        limits.check(
+            dir,
+            &format!("{} slices of {:?} voxels", slices.len() + 1, img.dims()),
+            voxels,
+            voxels.saturating_mul(8),
+        )?;
         if info.frames != 1 || img.dims()[2] != 1 {
             return Err(invalid(
                 dir,

@@ -452,3 +452,52 @@ fn bmp_jpeg_and_16bit_rgb_png() {
     assert_eq!(img.meta.bits_stored, Some(16));
     check("rgb16.png", "luminance", &DEF, 0.02);
 }
+
+#[test]
+fn dicom_compressed_syntaxes_are_refused_naming_syntax_and_way_out() {
+    // Real files written by GDCM / pydicom (tools/readers/make_compressed_fixtures.py).
+    let exp: Value =
+        serde_json::from_str(&std::fs::read_to_string(data("compressed_expected.json")).unwrap())
+            .unwrap();
+    let cases = [
+        ("jpeg_lossless_sv1.dcm", "process 14, SV1", "dcmdjpeg"),
+        ("jpegls_lossless.dcm", "JPEG-LS lossless", "dcmdjpls"),
+        ("j2k_lossless.dcm", "JPEG 2000 lossless", "gdcmconv --raw"),
+    ];
+    for (name, syntax, tool) in cases {
+        let uid = exp[name]["transfer_syntax"].as_str().unwrap();
+        assert_eq!(exp[name]["values"].as_array().unwrap().len(), 64 * 64);
+        let e = read_image(&data(name)).unwrap_err();
+        assert!(matches!(e, ImageError::Unsupported { .. }), "{e}");
+        let msg = e.to_string();
+        for part in [name, uid, syntax, tool, "gdcmconv --raw"] {
+            assert!(msg.contains(part), "{name}: {part:?} missing in {msg}");
+        }
+    }
+    // The other JPEG family syntaxes, claimed by rewriting the 22-character UID of a fixture.
+    let bytes = std::fs::read(data("jpeg_lossless_sv1.dcm")).unwrap();
+    let at = bytes
+        .windows(22)
+        .position(|w| w == b"1.2.840.10008.1.2.4.70")
+        .unwrap();
+    for (uid, syntax, tool) in [
+        ("1.2.840.10008.1.2.4.51", "JPEG extended", "dcmdjpeg"),
+        ("1.2.840.10008.1.2.4.57", "JPEG lossless", "dcmdjpeg"),
+        (
+            "1.2.840.10008.1.2.4.81",
+            "JPEG-LS near-lossless",
+            "dcmdjpls",
+        ),
+        ("1.2.840.10008.1.2.4.91", "JPEG 2000", "gdcmconv --raw"),
+        ("1.2.840.10008.1.2.4.99", "unknown", "gdcmconv --raw"),
+    ] {
+        let mut b = bytes.clone();
+        b[at..at + 22].copy_from_slice(uid.as_bytes());
+        let e = dlr_image::read_bytes(&b, dlr_image::Format::Dicom).unwrap_err();
+        assert!(matches!(e, ImageError::Unsupported { .. }), "{e}");
+        let msg = e.to_string();
+        for part in [uid, syntax, tool] {
+            assert!(msg.contains(part), "{uid}: {part:?} missing in {msg}");
+        }
+    }
+}
