@@ -1,9 +1,12 @@
 //! The clinical table: one row per patient with the outcome (0/1) and covariates.
 //!
-//! Covariate types are detected (a column whose non-missing cells all parse as finite numbers is
-//! numeric, otherwise categorical) unless declared in [`ClinicalOptions::types`]. A declared
-//! numeric column keeps non-numeric cells as [`ClinicalValue::Invalid`] so that validation can
-//! name them; reading never silently drops a value.
+//! Covariate types are declared in [`ClinicalOptions::types`] or detected from the non-missing
+//! cells ([`detect_type`]): all of them numbers → numeric; none of them a number → categorical;
+//! a mix → the type of the majority (ties: numeric), and every cell of the minority is kept as
+//! [`ClinicalValue::Invalid`] so that validation reports it as an error. Non-finite numbers
+//! (`inf`, `-inf`, `NaN` when not a missing token) are never valid numeric values. Reading never
+//! silently drops or converts a value: a stray `62 years` in `age` is an error, not a reason to
+//! make `age` categorical.
 
 use crate::error::Result;
 use crate::table::read_csv;
@@ -70,7 +73,8 @@ pub enum ClinicalValue {
     Category(String),
     /// Empty or a missing token.
     Missing,
-    /// A cell that does not fit the declared type (the raw text).
+    /// A cell that does not fit its column (the raw text): text or a non-finite number in a
+    /// numeric column, a number among the labels of a detected categorical column.
     Invalid(String),
 }
 
@@ -144,6 +148,36 @@ impl ClinicalTable {
     }
 }
 
+/// The cell as a finite number (`None` for text and for `inf`/`NaN`).
+pub fn finite_number(cell: &str) -> Option<f64> {
+    cell.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// True when the cell is written as a number, finite or not (`62`, `1e3`, `inf`, `NaN`).
+pub fn looks_numeric(cell: &str) -> bool {
+    cell.trim().parse::<f64>().is_ok()
+}
+
+/// The type of an undeclared column from its non-missing cells: numeric when at least as many
+/// cells are written as numbers ([`looks_numeric`]) as not (an empty column is numeric),
+/// categorical otherwise, in particular when no cell is a number. Cells of the minority become
+/// [`ClinicalValue::Invalid`].
+pub fn detect_type<'a>(cells: impl IntoIterator<Item = &'a str>) -> ColumnType {
+    let (mut numbers, mut texts) = (0usize, 0usize);
+    for cell in cells {
+        if looks_numeric(cell) {
+            numbers += 1;
+        } else {
+            texts += 1;
+        }
+    }
+    if numbers >= texts {
+        ColumnType::Numeric
+    } else {
+        ColumnType::Categorical
+    }
+}
+
 /// Reads a clinical CSV. Fails when the file cannot be read or parsed, or when the id, outcome,
 /// a requested covariate or a column with a declared type is absent.
 pub fn read_clinical(path: &Path, options: &ClinicalOptions) -> Result<ClinicalTable> {
@@ -180,31 +214,25 @@ pub fn read_clinical(path: &Path, options: &ClinicalOptions) -> Result<ClinicalT
     for name in &names {
         let c = table.require(name, "fix the covariate name")?;
         let cells: Vec<&str> = table.rows.iter().map(|r| r.cells[c].trim()).collect();
-        let numeric = |s: &str| s.parse::<f64>().ok().filter(|v| v.is_finite());
         let declared = options.types.get(name).copied();
-        let kind = declared.unwrap_or_else(|| {
-            if cells
-                .iter()
-                .filter(|s| !is_missing(s))
-                .all(|s| numeric(s).is_some())
-            {
-                ColumnType::Numeric
-            } else {
-                ColumnType::Categorical
-            }
-        });
+        let kind = declared
+            .unwrap_or_else(|| detect_type(cells.iter().copied().filter(|s| !is_missing(s))));
         let values: Vec<ClinicalValue> = cells
             .iter()
             .map(|s| {
                 if is_missing(s) {
-                    ClinicalValue::Missing
-                } else {
-                    match kind {
-                        ColumnType::Numeric => numeric(s)
-                            .map(ClinicalValue::Number)
-                            .unwrap_or_else(|| ClinicalValue::Invalid(s.to_string())),
-                        ColumnType::Categorical => ClinicalValue::Category(s.to_string()),
+                    return ClinicalValue::Missing;
+                }
+                match kind {
+                    ColumnType::Numeric => finite_number(s)
+                        .map(ClinicalValue::Number)
+                        .unwrap_or_else(|| ClinicalValue::Invalid(s.to_string())),
+                    // A detected categorical column may hold a few numbers: those are the
+                    // stray cells. A declared one takes every cell as a label.
+                    ColumnType::Categorical if declared.is_none() && looks_numeric(s) => {
+                        ClinicalValue::Invalid(s.to_string())
                     }
+                    ColumnType::Categorical => ClinicalValue::Category(s.to_string()),
                 }
             })
             .collect();
@@ -279,6 +307,20 @@ mod tests {
         assert_eq!(t.rows[2].values[1], ClinicalValue::Missing);
         assert_eq!(t.rows[0].outcome(), Some(1));
         assert_eq!(t.rows[0].line, 2);
+    }
+
+    #[test]
+    fn detected_type_is_the_majority_with_ties_and_empty_columns_numeric() {
+        use ColumnType::*;
+        assert_eq!(detect_type(["1", "2.5", "-3e2"]), Numeric);
+        assert_eq!(detect_type(["M", "F"]), Categorical);
+        assert_eq!(detect_type(["62 years", "61", "inf"]), Numeric);
+        assert_eq!(detect_type(["1", "x"]), Numeric);
+        assert_eq!(detect_type(["yes", "no", "1"]), Categorical);
+        assert_eq!(detect_type(std::iter::empty::<&str>()), Numeric);
+        assert_eq!(finite_number(" 4.5 "), Some(4.5));
+        assert_eq!(finite_number("-inf"), None);
+        assert!(looks_numeric("NaN") && !looks_numeric("62 years"));
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub struct Scan {
     pub image: PathBuf,
     /// Mask files (the main one first); their union is the ROI.
     pub masks: Vec<PathBuf>,
+    /// ROI label: the mask value that is the ROI in every mask of the scan (label maps);
+    /// `None`: every non-zero value is the ROI.
+    pub roi_label: Option<u32>,
 }
 
 impl Scan {
@@ -31,13 +34,13 @@ impl Scan {
         Ok(raster::read_image(&self.image)?)
     }
 
-    /// Reads the image and the ROI (union of the masks) and checks that they share a grid; the
-    /// mask takes the image's spacing and origin.
+    /// Reads the image and the ROI (union of the masks, each cut to [`Scan::roi_label`] when
+    /// set) and checks that they share a grid; the mask takes the image's spacing and origin.
     pub fn load(&self) -> Result<(Image, Mask)> {
         let image = self.load_image()?;
         let mut roi: Option<Mask> = None;
         for path in &self.masks {
-            let m = raster::read_mask(path)?;
+            let m = raster::read_roi(path, self.roi_label)?;
             if m.dims() != image.dims() {
                 return Err(StudyError::Image(ImageError::Mismatch {
                     what: format!("{} and {}", self.image.display(), path.display()),
@@ -110,7 +113,8 @@ impl Study {
 }
 
 /// Builds the per-patient view of a study. Files are not opened; fails when a patient's
-/// outcome is missing, not 0/1 or inconsistent (run [`crate::validate`] for the full list).
+/// outcome is missing, not 0/1 or inconsistent, or an ROI label is not an integer ≥ 1 (run
+/// [`crate::validate`] for the full list).
 pub fn load_study(input: &StudyInput) -> Result<Study> {
     let manifest = &input.manifest;
     let mut order: Vec<String> = Vec::new();
@@ -129,13 +133,28 @@ pub fn load_study(input: &StudyInput) -> Result<Study> {
         if !readers.contains(&e.reader) {
             readers.push(e.reader.clone());
         }
+        let roi_label = e.roi_label_value().map_err(|raw| {
+            StudyError::Invalid(format!(
+                "patient {}: {} line {}: ROI label `{raw}` is not an integer ≥ 1; run `dlr validate`",
+                e.patient_id,
+                manifest.path.display(),
+                e.line
+            ))
+        })?;
         scans.entry(&e.patient_id).or_default().push(Scan {
             phase: e.phase.clone(),
             reader: e.reader.clone(),
             lesion: e.lesion.clone(),
             image: e.image.clone(),
             masks: e.all_masks().cloned().collect(),
+            roi_label,
         });
+    }
+    if input.clinical.is_none() && manifest.columns.label.is_none() {
+        return Err(StudyError::Invalid(format!(
+            "{}: the study has no outcome (no clinical table, no manifest label column); `dlr run` needs one: give a clinical table with the outcome or map the manifest's label column",
+            manifest.path.display()
+        )));
     }
     let map = input.label_map();
     let mut patients = Vec::with_capacity(order.len());

@@ -3,7 +3,8 @@
 //! The default layout is `patient_id,phase,image,mask[,reader][,lesion]`; every column name can be
 //! remapped with [`ManifestColumns`], a manifest without a phase column gets a fixed phase name,
 //! a column of extra masks (`;`-separated, unioned with the main mask) is supported, and the
-//! manifest may carry the outcome label itself. Paths are relative to the manifest's folder.
+//! manifest may carry the outcome label itself. An optional ROI-label column picks one label of a
+//! label-map mask (values 0/1/2…) as the row's ROI. Paths are relative to the manifest's folder.
 //! The format is documented in `crates/dlr-study/MANIFEST.md`.
 
 use crate::error::{Result, StudyError};
@@ -27,11 +28,16 @@ pub struct ManifestColumns {
     pub reader: String,
     /// Lesion column (optional in the file; absent → lesion `"1"`).
     pub lesion: String,
+    /// ROI-label column (optional in the file): the mask value (integer ≥ 1) that is this row's
+    /// ROI when the mask is a label map. Absent or empty cell → every non-zero value is the ROI.
+    /// Not to be confused with [`ManifestColumns::label`], the outcome.
+    pub roi_label: String,
     /// Column of extra masks of the same image (`;`-separated), unioned with the main mask.
     pub extra_masks: Option<String>,
     /// Phase name for every row when the manifest has no phase column (e.g. `US`).
     pub fixed_phase: Option<String>,
-    /// Column carrying the outcome label, when the manifest holds it.
+    /// Column carrying the outcome label, when the manifest holds it (not the ROI label: see
+    /// [`ManifestColumns::roi_label`]).
     pub label: Option<String>,
     /// Label value meaning "event" (1) when the label is not written as 0/1 (e.g. `malignant`).
     pub positive: Option<String>,
@@ -49,6 +55,7 @@ impl Default for ManifestColumns {
             mask: "mask".into(),
             reader: "reader".into(),
             lesion: "lesion".into(),
+            roi_label: "roi_label".into(),
             extra_masks: None,
             fixed_phase: None,
             label: None,
@@ -95,12 +102,24 @@ pub struct ManifestEntry {
     pub extra_masks: Vec<PathBuf>,
     /// Raw label value when the manifest carries the label (None when empty or no column).
     pub label: Option<String>,
+    /// Raw ROI-label cell (None when empty or no column); read it with
+    /// [`ManifestEntry::roi_label_value`].
+    pub roi_label: Option<String>,
 }
 
 impl ManifestEntry {
     /// The key that must be unique across rows: (patient, phase, reader, lesion).
     pub fn key(&self) -> (&str, &str, &str, &str) {
         (&self.patient_id, &self.phase, &self.reader, &self.lesion)
+    }
+
+    /// The ROI label as a mask value: `Ok(None)` when the row has none (every non-zero value is
+    /// the ROI), `Err(raw)` when the cell is not an integer ≥ 1.
+    pub fn roi_label_value(&self) -> std::result::Result<Option<u32>, String> {
+        match &self.roi_label {
+            None => Ok(None),
+            Some(raw) => parse_roi_label(raw).map(Some).ok_or_else(|| raw.clone()),
+        }
     }
 
     /// Main mask followed by the extra masks.
@@ -135,6 +154,16 @@ impl Manifest {
     pub fn has_label(&self) -> bool {
         self.columns.label.is_some()
     }
+}
+
+/// An ROI-label cell as a mask value: an integer ≥ 1 (`2`, `2.0`), `None` otherwise.
+pub fn parse_roi_label(raw: &str) -> Option<u32> {
+    let t = raw.trim();
+    if let Ok(v) = t.parse::<u32>() {
+        return Some(v).filter(|&v| v >= 1);
+    }
+    let v = t.parse::<f64>().ok()?;
+    (v.is_finite() && v >= 1.0 && v.fract() == 0.0 && v <= f64::from(u32::MAX)).then_some(v as u32)
 }
 
 /// Reads a manifest CSV with the given column mapping.
@@ -174,6 +203,7 @@ pub fn read_manifest(path: &Path, columns: &ManifestColumns) -> Result<Manifest>
     };
     let reader = table.column(&columns.reader);
     let lesion = table.column(&columns.lesion);
+    let roi_label = table.column(&columns.roi_label);
     let extra = match &columns.extra_masks {
         Some(name) => Some(table.require(name, "fix the extra-masks column name or unset it")?),
         None => None,
@@ -216,6 +246,7 @@ pub fn read_manifest(path: &Path, columns: &ManifestColumns) -> Result<Manifest>
                     })
                     .unwrap_or_default(),
                 label: label.map(cell).filter(|s| !s.is_empty()),
+                roi_label: roi_label.map(cell).filter(|s| !s.is_empty()),
             }
         })
         .collect();

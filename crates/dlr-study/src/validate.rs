@@ -4,7 +4,7 @@
 //! Images are read once per distinct file, in parallel (rayon); masks are read per manifest row,
 //! in parallel. The report is deterministic (problems are sorted) and serialises to JSON.
 
-use crate::clinical::ClinicalValue;
+use crate::clinical::{looks_numeric, ClinicalValue, ColumnType};
 use crate::input::{LabelMap, StudyInput};
 use crate::raster;
 use rayon::prelude::*;
@@ -12,13 +12,17 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+/// Invalid covariate cells listed one by one per column; the rest are reported as a count.
+pub const INVALID_CELLS_LISTED: usize = 20;
+
 /// What to check and with which thresholds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ValidateOptions {
-    /// ROIs with fewer pixels than this are reported as [`ProblemKind::SmallRoi`].
+    /// ROIs with fewer pixels (voxels in 3-D) than this are errors ([`ProblemKind::SmallRoi`]);
+    /// default 16, a 4×4 square: below it GLCM/GLSZM/shape features are undefined or noise.
     pub min_roi_pixels: usize,
-    /// Masks must hold 0 and at most one other value.
+    /// Masks of rows without an ROI label must hold 0 and at most one other value.
     pub binary_masks: bool,
     /// Report images whose pixels are identical (by [`dlr_image::Image::pixel_hash`]).
     pub detect_duplicate_images: bool,
@@ -52,10 +56,13 @@ pub enum ProblemKind {
     SizeMismatch,
     /// The ROI has no pixel.
     EmptyRoi,
-    /// The ROI is smaller than the configured minimum.
+    /// The ROI is smaller than [`ValidateOptions::min_roi_pixels`].
     SmallRoi,
-    /// A mask holds values other than 0 and one foreground value.
+    /// A mask holds values other than 0 and one foreground value and its row names no ROI label
+    /// (a label map, or an anti-aliased or colour mask).
     NonBinaryMask,
+    /// The row's ROI label does not occur in its mask.
+    RoiLabelNotFound,
     /// The same (patient, phase, reader, lesion) or clinical patient appears twice.
     DuplicateRow,
     /// A manifest patient has no clinical row.
@@ -74,6 +81,9 @@ pub enum ProblemKind {
     DuplicateImage,
     /// A patient lacks an expected phase or reader.
     IncompletePatient,
+    /// The study has no outcome (no clinical table, no manifest label column): images and masks
+    /// are checked; fine for extraction, `dlr run` needs an outcome.
+    MissingOutcome,
 }
 
 impl ProblemKind {
@@ -86,6 +96,7 @@ impl ProblemKind {
             ProblemKind::EmptyRoi => "empty_roi",
             ProblemKind::SmallRoi => "small_roi",
             ProblemKind::NonBinaryMask => "non_binary_mask",
+            ProblemKind::RoiLabelNotFound => "roi_label_not_found",
             ProblemKind::DuplicateRow => "duplicate_row",
             ProblemKind::MissingFromClinical => "missing_from_clinical",
             ProblemKind::MissingFromManifest => "missing_from_manifest",
@@ -95,6 +106,7 @@ impl ProblemKind {
             ProblemKind::InvalidValue => "invalid_value",
             ProblemKind::DuplicateImage => "duplicate_image",
             ProblemKind::IncompletePatient => "incomplete_patient",
+            ProblemKind::MissingOutcome => "missing_outcome",
         }
     }
 }
@@ -105,9 +117,23 @@ impl ProblemKind {
 pub enum Severity {
     /// The study cannot be analysed as it is.
     Error,
-    /// The study can be analysed, but the result may be biased (duplicates, small ROIs,
-    /// missing covariates, clinical rows without images).
+    /// The study can be analysed, but the result may be biased (duplicates, missing
+    /// covariates, clinical rows without images).
     Warning,
+    /// Nothing is wrong with what was checked; a note on what the study can be used for (e.g. no
+    /// outcome: fine for feature extraction, not for `dlr run`). Does not make a report unclean.
+    Info,
+}
+
+impl Severity {
+    /// Lower-case name as used in JSON and text output (`error`, `warning`, `info`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
 }
 
 /// One problem found.
@@ -115,7 +141,7 @@ pub enum Severity {
 pub struct Problem {
     /// Kind of problem.
     pub kind: ProblemKind,
-    /// Error or warning.
+    /// Error, warning or note.
     pub severity: Severity,
     /// Patient concerned, when one is.
     pub patient: Option<String>,
@@ -155,9 +181,10 @@ pub struct ValidationReport {
 }
 
 impl ValidationReport {
-    /// True when nothing at all was found (no error, no warning).
+    /// True when no error and no warning was found (notes of severity [`Severity::Info`] may be
+    /// present).
     pub fn is_clean(&self) -> bool {
-        self.problems.is_empty()
+        self.problems.iter().all(|p| p.severity == Severity::Info)
     }
 
     /// True when at least one problem is an error.
@@ -165,17 +192,27 @@ impl ValidationReport {
         self.problems.iter().any(|p| p.severity == Severity::Error)
     }
 
-    /// Number of errors.
-    pub fn error_count(&self) -> usize {
+    /// Number of problems of one severity.
+    pub fn severity_count(&self, severity: Severity) -> usize {
         self.problems
             .iter()
-            .filter(|p| p.severity == Severity::Error)
+            .filter(|p| p.severity == severity)
             .count()
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.severity_count(Severity::Error)
     }
 
     /// Number of warnings.
     pub fn warning_count(&self) -> usize {
-        self.problems.len() - self.error_count()
+        self.severity_count(Severity::Warning)
+    }
+
+    /// Number of notes ([`Severity::Info`]).
+    pub fn info_count(&self) -> usize {
+        self.severity_count(Severity::Info)
     }
 
     /// Number of problems of one kind.
@@ -193,7 +230,8 @@ impl ValidationReport {
     }
 
     /// One line: sizes and problem counts, e.g.
-    /// `455 patients, 455 rows, 455 images, 563 masks, outcome 145/310: 0 errors, 2 warnings (duplicate_image 2)`.
+    /// `455 patients, 455 rows, 455 images, 563 masks, outcome 145/310: 0 errors, 2 warnings (duplicate_image 2)`;
+    /// notes are counted only when there are some (`…, 0 warnings, 1 note (missing_outcome 1)`).
     pub fn summary(&self) -> String {
         let kinds: Vec<String> = self
             .counts()
@@ -201,7 +239,7 @@ impl ValidationReport {
             .map(|(k, n)| format!("{} {n}", k.as_str()))
             .collect();
         format!(
-            "{} patients, {} rows, {} images, {} masks, outcome {}/{} (events/non-events): {} errors, {} warnings{}",
+            "{} patients, {} rows, {} images, {} masks, outcome {}/{} (events/non-events): {} errors, {} warnings{}{}",
             self.patients,
             self.rows,
             self.images,
@@ -210,6 +248,11 @@ impl ValidationReport {
             self.non_events,
             self.error_count(),
             self.warning_count(),
+            match self.info_count() {
+                0 => String::new(),
+                1 => ", 1 note".to_string(),
+                n => format!(", {n} notes"),
+            },
             if kinds.is_empty() {
                 String::new()
             } else {
@@ -333,7 +376,7 @@ pub fn validate(input: &StudyInput, options: &ValidateOptions) -> ValidationRepo
                 ImageCheck::Ok { dims, .. } => Some(*dims),
                 _ => None,
             };
-            check_masks(e, dims, options)
+            check_masks(e, &manifest.path, dims, options)
         })
         .collect();
     for p in row_problems {
@@ -409,9 +452,27 @@ pub fn validate(input: &StudyInput, options: &ValidateOptions) -> ValidationRepo
     }
 }
 
-/// Checks the masks of one row against the image size; ROI size when everything was readable.
+/// Mask values listed in a message (more are shown as `...`).
+const SHOWN_MASK_VALUES: usize = 16;
+
+/// Sorted mask values as text, `...` after [`SHOWN_MASK_VALUES`].
+fn list_values(values: &[f32]) -> String {
+    let mut shown: Vec<String> = values
+        .iter()
+        .take(SHOWN_MASK_VALUES)
+        .map(|v| v.to_string())
+        .collect();
+    if values.len() > SHOWN_MASK_VALUES {
+        shown.push("...".into());
+    }
+    shown.join(", ")
+}
+
+/// Checks the ROI label and masks of one row against the image size; ROI size when everything
+/// was readable.
 fn check_masks(
     e: &crate::manifest::ManifestEntry,
+    manifest_path: &Path,
     image_dims: Option<[usize; 3]>,
     options: &ValidateOptions,
 ) -> Vec<Problem> {
@@ -419,6 +480,22 @@ fn check_masks(
     let who = Some(e.patient_id.as_str());
     let mut union: Option<dlr_image::Mask> = None;
     let mut all_ok = true;
+    let roi_label = match e.roi_label_value() {
+        Ok(l) => l,
+        Err(raw) => {
+            found.add(
+                ProblemKind::InvalidValue,
+                Severity::Error,
+                who,
+                Some(manifest_path),
+                Some(e.line),
+                format!("ROI label `{raw}` is not an integer ≥ 1"),
+                "write the mask value of this row's ROI (1, 2, …) in the `roi_label` cell, or leave it empty when the mask holds one ROI",
+            );
+            all_ok = false;
+            None
+        }
+    };
     for path in e.all_masks() {
         if path.as_os_str().is_empty() || !path.is_file() {
             found.add(
@@ -456,10 +533,40 @@ fn check_masks(
                 continue;
             }
         };
-        if options.binary_masks {
-            let distinct = raster::distinct_values(&values, 4);
+        if let Some(label) = roi_label {
+            let l = label as f32;
+            if !values.data().contains(&l) {
+                let present = raster::distinct_values(&values, SHOWN_MASK_VALUES + 1);
+                found.add(
+                    ProblemKind::RoiLabelNotFound,
+                    Severity::Error,
+                    who,
+                    Some(path),
+                    Some(e.line),
+                    format!(
+                        "ROI label {label} does not occur in the mask (values present: {})",
+                        list_values(&present)
+                    ),
+                    "correct the `roi_label` cell to one of the mask's values, or fix the mask",
+                );
+                all_ok = false;
+            }
+        } else if options.binary_masks {
+            let distinct = raster::distinct_values(&values, SHOWN_MASK_VALUES + 1);
             if distinct.len() > 2 || (distinct.len() == 2 && distinct[0] != 0.0) {
-                let shown: Vec<String> = distinct.iter().take(3).map(|v| v.to_string()).collect();
+                let labels: Vec<f32> = distinct.iter().copied().filter(|&v| v != 0.0).collect();
+                let label_map = distinct.len() <= SHOWN_MASK_VALUES
+                    && labels
+                        .iter()
+                        .all(|&v| v >= 1.0 && v.fract() == 0.0 && v < 16_777_216.0);
+                let fix = if label_map {
+                    format!(
+                        "if the mask is a label map, add a `roi_label` column to the manifest with this row's label (one of {}; one row per label for several lesions); otherwise re-save the mask with 0 = background and one lesion value",
+                        list_values(&labels)
+                    )
+                } else {
+                    "save the mask without anti-aliasing or colour, 0 = background, 255 (or 1) = lesion; if it is a label map, add a `roi_label` column to the manifest with this row's label".to_string()
+                };
                 found.add(
                     ProblemKind::NonBinaryMask,
                     Severity::Error,
@@ -467,11 +574,10 @@ fn check_masks(
                     Some(path),
                     Some(e.line),
                     format!(
-                        "mask values are {}{} instead of 0 and one foreground value",
-                        shown.join(", "),
-                        if distinct.len() > 3 { ", ..." } else { "" }
+                        "mask values are {}: more than 0 and one foreground value, and the row names no ROI label",
+                        list_values(&distinct)
                     ),
-                    "save the mask without anti-aliasing or colour, 0 = background, 255 (or 1) = lesion",
+                    &fix,
                 );
                 all_ok = false;
             }
@@ -497,7 +603,7 @@ fn check_masks(
                 continue;
             }
         }
-        let m = raster::mask_from_values(&values);
+        let m = raster::roi_from_values(&values, roi_label);
         union = match union {
             None => Some(m),
             Some(u) => match u.union(&m) {
@@ -526,15 +632,18 @@ fn check_masks(
             } else if n < options.min_roi_pixels {
                 found.add(
                     ProblemKind::SmallRoi,
-                    Severity::Warning,
+                    Severity::Error,
                     who,
                     Some(&e.mask),
                     Some(e.line),
                     format!(
-                        "ROI of phase {} reader {} has {n} pixels (minimum {})",
-                        e.phase, e.reader, options.min_roi_pixels
+                        "ROI of phase {} reader {} has {n} pixel{}, fewer than the minimum of {}",
+                        e.phase,
+                        e.reader,
+                        if n == 1 { "" } else { "s" },
+                        options.min_roi_pixels
                     ),
-                    "check the segmentation; texture features of tiny ROIs are unstable",
+                    "check the segmentation (a stray click gives a 1-pixel ROI); texture features of tiny ROIs are undefined or unstable. Redraw the ROI, or lower the minimum (`dlr validate --min-roi`) if it is genuinely this small",
                 );
             }
         }
@@ -632,6 +741,90 @@ fn check_manifest_rows(input: &StudyInput, options: &ValidateOptions, found: &mu
     }
 }
 
+/// Reports the invalid covariate cells of each column: the first [`INVALID_CELLS_LISTED`] one by
+/// one (per patient, so that the pipeline can exclude them), the rest as one count (a study-level
+/// error: a column with that many bad cells needs fixing, not excluding).
+fn report_invalid_cells(
+    table: &crate::clinical::ClinicalTable,
+    invalid: &[Vec<(&str, u64, &str)>],
+    found: &mut Found,
+) {
+    let tpath = Some(table.path.as_path());
+    for (ci, cells) in invalid.iter().enumerate() {
+        if cells.is_empty() {
+            continue;
+        }
+        let c = &table.covariates[ci];
+        let filled = table
+            .rows
+            .iter()
+            .filter(|r| !matches!(r.values.get(ci), Some(ClinicalValue::Missing) | None))
+            .count();
+        let why = if c.declared {
+            format!("the column is declared {}", type_name(c.kind))
+        } else {
+            let majority = filled - cells.len();
+            match c.kind {
+                ColumnType::Numeric => format!(
+                    "the column is numeric: {majority} of its {filled} filled cells are numbers"
+                ),
+                ColumnType::Categorical => format!(
+                    "the column is categorical: {majority} of its {filled} filled cells are text labels"
+                ),
+            }
+        };
+        let fix = match c.kind {
+            ColumnType::Numeric => format!(
+                "write a number or leave the cell empty for missing; if `{}` is categorical, declare its type categorical",
+                c.name
+            ),
+            ColumnType::Categorical => format!(
+                "write one of the column's labels or leave the cell empty for missing; if `{}` is numeric, correct its text cells instead",
+                c.name
+            ),
+        };
+        for &(patient, line, raw) in cells.iter().take(INVALID_CELLS_LISTED) {
+            let what = match c.kind {
+                ColumnType::Numeric if looks_numeric(raw) => "not a finite number",
+                ColumnType::Numeric => "not a number",
+                ColumnType::Categorical => "a number among text labels",
+            };
+            found.add(
+                ProblemKind::InvalidValue,
+                Severity::Error,
+                Some(patient).filter(|p| !p.is_empty()),
+                tpath,
+                Some(line),
+                format!("covariate `{}` is `{raw}`, {what} ({why})", c.name),
+                &fix,
+            );
+        }
+        if let Some(&(_, first, _)) = cells.get(INVALID_CELLS_LISTED) {
+            let more = cells.len() - INVALID_CELLS_LISTED;
+            let last = cells[cells.len() - 1].1;
+            found.add(
+                ProblemKind::InvalidValue,
+                Severity::Error,
+                None,
+                tpath,
+                Some(first),
+                format!(
+                    "covariate `{}`: {more} more invalid cells beyond the {INVALID_CELLS_LISTED} listed (lines {first} to {last}; {why})",
+                    c.name
+                ),
+                &fix,
+            );
+        }
+    }
+}
+
+fn type_name(kind: ColumnType) -> &'static str {
+    match kind {
+        ColumnType::Numeric => "numeric",
+        ColumnType::Categorical => "categorical",
+    }
+}
+
 /// Outcome per manifest patient (`None` inside when missing or not 0/1).
 fn patient_outcomes(input: &StudyInput) -> HashMap<String, Option<u8>> {
     let mut out = HashMap::new();
@@ -661,6 +854,7 @@ fn check_outcomes(input: &StudyInput, found: &mut Found) -> (usize, usize) {
         Some(table) => {
             let tpath = Some(table.path.as_path());
             let mut seen: HashMap<&str, u64> = HashMap::new();
+            let mut invalid: Vec<Vec<(&str, u64, &str)>> = vec![Vec::new(); table.covariates.len()];
             for r in &table.rows {
                 let who = Some(r.patient_id.as_str()).filter(|s| !s.is_empty());
                 if r.patient_id.is_empty() {
@@ -710,7 +904,7 @@ fn check_outcomes(input: &StudyInput, found: &mut Found) -> (usize, usize) {
                         outcome.insert(r.patient_id.clone(), v);
                     }
                 }
-                for (c, v) in table.covariates.iter().zip(&r.values) {
+                for (ci, v) in r.values.iter().enumerate() {
                     match v {
                         ClinicalValue::Missing => found.add(
                             ProblemKind::MissingValue,
@@ -718,22 +912,17 @@ fn check_outcomes(input: &StudyInput, found: &mut Found) -> (usize, usize) {
                             who,
                             tpath,
                             Some(r.line),
-                            format!("covariate `{}` is missing", c.name),
+                            format!("covariate `{}` is missing", table.covariates[ci].name),
                             "fill it in, or accept that the patient is dropped or imputed in clinical models",
                         ),
-                        ClinicalValue::Invalid(raw) => found.add(
-                            ProblemKind::InvalidValue,
-                            Severity::Error,
-                            who,
-                            tpath,
-                            Some(r.line),
-                            format!("covariate `{}` is `{raw}`, which is not a number", c.name),
-                            "correct the value or declare the column categorical",
-                        ),
+                        ClinicalValue::Invalid(raw) => {
+                            invalid[ci].push((r.patient_id.as_str(), r.line, raw.as_str()))
+                        }
                         _ => {}
                     }
                 }
             }
+            report_invalid_cells(table, &invalid, found);
             let in_manifest: BTreeSet<&str> = patients.iter().map(String::as_str).collect();
             for p in &patients {
                 if !seen.contains_key(p.as_str()) {
@@ -770,13 +959,13 @@ fn check_outcomes(input: &StudyInput, found: &mut Found) -> (usize, usize) {
         None => {
             let Some(col) = manifest.columns.label.clone() else {
                 found.add(
-                    ProblemKind::MissingValue,
-                    Severity::Error,
+                    ProblemKind::MissingOutcome,
+                    Severity::Info,
                     None,
                     Some(&manifest.path),
                     None,
-                    "the study has no outcome: no clinical table and no label column".into(),
-                    "give a clinical table with the outcome, or map the manifest's label column",
+                    "no outcome column (no clinical table, no manifest label column): images and masks were checked; fine for extraction, `dlr run` needs an outcome".into(),
+                    "for `dlr run`, give a clinical table with the outcome, or map the manifest's label column",
                 );
                 return (0, 0);
             };

@@ -86,9 +86,17 @@ fn small_roi_uses_the_configured_minimum() {
     write_png(&s.path("mask/A.png"), 32, 32, &square_mask(3)); // 9 pixels
     let r = s.validate(); // default minimum 16
     let p = only(&r, ProblemKind::SmallRoi, Some("A"));
-    assert!(p.message.contains("9 pixels"), "{}", p.message);
-    assert_eq!(p.severity, Severity::Warning);
-    assert!(!r.has_errors());
+    assert!(
+        p.message.contains("9 pixels") && p.message.contains("minimum of 16"),
+        "{}",
+        p.message
+    );
+    assert_eq!(p.severity, Severity::Error);
+    assert_eq!(p.file.as_deref(), Some(s.path("mask/A.png").as_path()));
+    // exactly at the minimum is fine
+    write_png(&s.path("mask/A.png"), 32, 32, &square_mask(4)); // 16 pixels
+    assert!(s.validate().is_clean());
+    write_png(&s.path("mask/A.png"), 32, 32, &square_mask(3));
     let opts = ValidateOptions {
         min_roi_pixels: 9,
         ..ValidateOptions::default()
@@ -213,8 +221,11 @@ fn invalid_value_in_declared_numeric_column() {
     let r = validate(&input, &ValidateOptions::default());
     let p = only(&r, ProblemKind::InvalidValue, Some("B"));
     assert!(p.message.contains("sixty"));
-    // without the declaration the column is categorical and valid
-    assert!(s.validate().is_clean());
+    assert!(p.message.contains("declared numeric"), "{}", p.message);
+    // without the declaration the column is not made categorical either: one number, one text
+    // (a tie goes to numeric) leaves `sixty` invalid
+    let p = only(&s.validate(), ProblemKind::InvalidValue, Some("B"));
+    assert!(p.message.contains("`sixty`, not a number"), "{}", p.message);
 }
 
 #[test]
