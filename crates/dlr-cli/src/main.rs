@@ -111,12 +111,19 @@ enum Command {
     /// AUC with DeLong CI, Youden metrics, calibration and DeLong comparisons for prediction scores.
     Evaluate(commands::EvaluateArgs),
     /// Run a study end to end from its study.toml.
+    ///
+    /// Exit codes: 0 complete; 2 error (nothing usable written); 3 a model switched on in
+    /// [models] was not fitted; 4 an audit leakage check failed; 5 patients were excluded
+    /// (each listed on the terminal). With --accept-partial a finished run exits 0.
     Run {
         /// The study configuration.
         study: PathBuf,
         /// Run folder (default: `runs/<study name>` beside the config).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Exit 0 even when a model was not fitted, the audit failed or patients were excluded.
+        #[arg(long)]
+        accept_partial: bool,
     },
     /// Apply a trained model bundle to new patients.
     Predict {
@@ -170,7 +177,11 @@ fn main() -> ExitCode {
         Command::Deep(a) => commands::deep(&a),
         Command::Weights(a) => commands::weights(&a),
         Command::Evaluate(a) => commands::evaluate(&a),
-        Command::Run { study, out } => commands::run_study(&study, out.as_deref()),
+        Command::Run {
+            study,
+            out,
+            accept_partial,
+        } => commands::run_study(&study, out.as_deref(), accept_partial),
         Command::Predict {
             model,
             manifest,

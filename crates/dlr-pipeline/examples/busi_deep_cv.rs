@@ -111,7 +111,7 @@ fn network_features(
     let t0 = std::time::Instant::now();
     for e in &m.entries {
         let masks: Vec<PathBuf> = e.all_masks().cloned().collect();
-        let (img, mask) = dlr_pipeline::extract::load_roi(&e.image, &masks)?;
+        let (img, mask) = dlr_pipeline::extract::load_roi(&e.image, &masks, None)?;
         let t = dlr_deep::roi_crop(&img, Some(&mask), crop)?;
         feats.push(backbone.features(&t, 1)?.remove(0));
     }

@@ -206,13 +206,15 @@ pub fn deep_features(
             continue;
         }
         let hs: Vec<&str> = hashes.iter().map(String::as_str).collect();
+        let label = job.roi_label.map(|l| format!("roi_label={l}"));
+        let hs: Vec<&str> = hs.into_iter().chain(label.as_deref()).collect();
         let key = StageCache::key("deep-features", &settings, &hs);
         if let Some(v) = cache.and_then(|c| c.get::<Vec<f32>>("deep-features", &key)) {
             results[i] = Some(v);
             bar.inc(1);
             continue;
         }
-        match load_roi(&job.image, &job.masks).and_then(|(img, mask)| {
+        match load_roi(&job.image, &job.masks, job.roi_label).and_then(|(img, mask)| {
             dlr_deep::roi_crop(&img, Some(&mask), crop).map_err(PipelineError::from)
         }) {
             Ok(t) => pending.push((i, key, t)),

@@ -138,6 +138,9 @@ pub struct RoiJob {
     pub image: PathBuf,
     /// Mask files; their union is the ROI.
     pub masks: Vec<PathBuf>,
+    /// The ROI's value in a label-map mask (`None`: every non-zero pixel, binary masks only).
+    #[serde(default)]
+    pub roi_label: Option<u32>,
 }
 
 /// A ROI that could not be processed.
@@ -164,12 +167,41 @@ pub struct ExtractOutcome {
     pub input_hashes: Vec<(PathBuf, String)>,
 }
 
-/// Reads an image and the union of its masks.
-pub fn load_roi(image: &Path, masks: &[PathBuf]) -> Result<(Image, Mask)> {
+/// Reads an image and the union of its masks. With `roi_label`, the pixels equal to that label
+/// are the ROI; without one, a mask holding more than one non-zero value (a label map) is refused
+/// rather than merged, with the way to choose a label.
+pub fn load_roi(image: &Path, masks: &[PathBuf], roi_label: Option<u32>) -> Result<(Image, Mask)> {
     let img = dlr_image::read_image(image)?;
     let mut mask: Option<Mask> = None;
     for m in masks {
-        let mk = dlr_image::read_mask(m, &dlr_image::MaskOptions::default())?;
+        let mk = match roi_label {
+            Some(label) => dlr_image::read_mask(
+                m,
+                &dlr_image::MaskOptions {
+                    label: Some(label),
+                    frame: None,
+                },
+            )?,
+            None => {
+                let values = dlr_image::read_image_with(
+                    m,
+                    &dlr_image::ReadOptions {
+                        colour: dlr_image::ColourMode::Luminance,
+                        frame: None,
+                    },
+                )?;
+                let labels = distinct_nonzero_values(&values, 8);
+                if labels.len() > 1 {
+                    return Err(PipelineError::Data(format!(
+                        "{}: the mask is a label map (non-zero values {}{}); choose the ROI's label with the manifest column `roi_label` (or `--label N` for a single image)",
+                        m.display(),
+                        labels.iter().map(|v| format!("{v}")).collect::<Vec<_>>().join(", "),
+                        if labels.len() == 8 { ", …" } else { "" }
+                    )));
+                }
+                dlr_study::raster::roi_from_values(&values, None)
+            }
+        };
         mk.check_matches(&img)?;
         mask = Some(match mask {
             Some(prev) => prev.union(&mk)?,
@@ -181,6 +213,21 @@ pub fn load_roi(image: &Path, masks: &[PathBuf]) -> Result<(Image, Mask)> {
     mask.spacing = img.spacing;
     mask.origin = img.origin;
     Ok((img, mask))
+}
+
+/// Up to `limit` distinct non-zero finite values of an image, ascending.
+fn distinct_nonzero_values(values: &Image, limit: usize) -> Vec<f32> {
+    let mut seen: Vec<f32> = Vec::new();
+    for &v in values.data() {
+        if v != 0.0 && v.is_finite() && !seen.contains(&v) {
+            seen.push(v);
+            if seen.len() == limit {
+                break;
+            }
+        }
+    }
+    seen.sort_by(f32::total_cmp);
+    seen
 }
 
 fn file_hash(p: &Path) -> std::result::Result<String, String> {
@@ -238,6 +285,8 @@ pub fn extract_all(
                 }
             }
             let hs: Vec<&str> = hashes.iter().map(|(_, h)| h.as_str()).collect();
+            let label = job.roi_label.map(|l| format!("roi_label={l}"));
+            let hs: Vec<&str> = hs.into_iter().chain(label.as_deref()).collect();
             let key = StageCache::key("roi-features", &settings, &hs);
             if let Some(c) = cache {
                 if let Some(cached) = c.get::<Vec<CachedFeature>>("roi-features", &key) {
@@ -253,7 +302,7 @@ pub fn extract_all(
                     );
                 }
             }
-            let r = load_roi(&job.image, &job.masks).and_then(|(img, mask)| {
+            let r = load_roi(&job.image, &job.masks, job.roi_label).and_then(|(img, mask)| {
                 if mask.count() == 0 {
                     return Err(PipelineError::Data(
                         "the ROI is empty (mask has no non-zero pixel)".into(),
@@ -367,23 +416,33 @@ fn column_codes(
     (codes, aggregation)
 }
 
-/// Builds the jobs of a manifest (one per row), keyed by patient, phase and reader.
-pub fn jobs_from_manifest(manifest: &dlr_study::Manifest) -> Vec<RoiJob> {
+/// Builds the jobs of a manifest (one per row), keyed by patient, phase and reader. A
+/// `roi_label` cell that is not a whole number ≥ 1 is an error naming the patient and value.
+pub fn jobs_from_manifest(manifest: &dlr_study::Manifest) -> Result<Vec<RoiJob>> {
     manifest
         .entries
         .iter()
-        .map(|e| RoiJob {
-            key: RoiKey {
-                patient: e.patient_id.clone(),
-                phase: e.phase.clone(),
-                reader: if e.reader.is_empty() {
-                    "1".into()
-                } else {
-                    e.reader.clone()
+        .map(|e| {
+            let roi_label = e.roi_label_value().map_err(|raw| {
+                PipelineError::Data(format!(
+                    "patient {} phase {}: roi_label {raw:?} is not a whole number >= 1 (the mask value of this ROI)",
+                    e.patient_id, e.phase
+                ))
+            })?;
+            Ok(RoiJob {
+                key: RoiKey {
+                    patient: e.patient_id.clone(),
+                    phase: e.phase.clone(),
+                    reader: if e.reader.is_empty() {
+                        "1".into()
+                    } else {
+                        e.reader.clone()
+                    },
                 },
-            },
-            image: e.image.clone(),
-            masks: e.all_masks().cloned().collect(),
+                image: e.image.clone(),
+                masks: e.all_masks().cloned().collect(),
+                roi_label,
+            })
         })
         .collect()
 }
@@ -403,7 +462,7 @@ pub fn extract_manifest(
     crate::table::TableFormat::from_path(out)?;
     let engine = Engine::from_preset(preset, settings_file)?;
     let manifest = dlr_study::read_manifest(manifest_path, columns)?;
-    let jobs = jobs_from_manifest(&manifest);
+    let jobs = jobs_from_manifest(&manifest)?;
     let outcome = extract_all(&engine, &jobs, None, progress);
     // Wide table: one row per (patient, reader).
     let mut phases: Vec<String> = Vec::new();

@@ -165,3 +165,57 @@ pub struct MaskOnlyBaseline {
     /// Plain-language warning when the mask alone comes within the margin.
     pub warning: Option<String>,
 }
+
+/// Why a finished run is only a partial result (the CLI's exit code says which).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Shortfall {
+    /// A model switched on in `[models]` was not fitted.
+    ModelNotFitted,
+    /// A leakage check of the audit failed.
+    AuditFailed,
+    /// Patients of the manifest were left out.
+    PatientsExcluded,
+}
+
+impl RunRecord {
+    /// Models switched on in `[models]` that were not fitted, with the reason.
+    pub fn unfitted_models(&self) -> Vec<(String, String)> {
+        let m = &self.config.models;
+        let on = |name: &str| match name {
+            "radiomics" => m.radiomics,
+            "deep" => m.deep,
+            "clinical" => m.clinical,
+            "combined" => m.combined,
+            _ => false,
+        };
+        self.skipped_models
+            .iter()
+            .filter(|(name, _)| on(name))
+            .map(|(n, why)| (n.clone(), why.clone()))
+            .collect()
+    }
+
+    /// The audit's failed leakage checks.
+    pub fn failed_checks(&self) -> Vec<&dlr_audit::LeakageCheckResult> {
+        self.audit
+            .leakage_checks
+            .iter()
+            .filter(|c| !c.passed)
+            .collect()
+    }
+
+    /// What makes this run partial, most severe first (empty: complete).
+    pub fn shortfalls(&self) -> Vec<Shortfall> {
+        let mut v = Vec::new();
+        if !self.unfitted_models().is_empty() {
+            v.push(Shortfall::ModelNotFitted);
+        }
+        if !self.failed_checks().is_empty() {
+            v.push(Shortfall::AuditFailed);
+        }
+        if !self.cohort.excluded.is_empty() {
+            v.push(Shortfall::PatientsExcluded);
+        }
+        v
+    }
+}

@@ -34,6 +34,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
         path: out.clone(),
         source,
     })?;
+    emit::clear_previous_outputs(out)?;
     let cache = StageCache::new(out);
     let mut ctx = RunContext::new();
 
@@ -60,6 +61,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
             fit::cohort_matrices(cfg, study, loaded.clinical.as_ref(), &features, &split, ctx)?;
         fit::write_feature_tables(&matrices, out)?;
         let fitted = fit::fit_study_models(cfg, &mut matrices, &split.y_train())?;
+        fit::require_a_model(&fitted)?;
         Ok((matrices, fitted))
     })?;
 

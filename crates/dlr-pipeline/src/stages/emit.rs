@@ -9,6 +9,45 @@ use crate::stages::evaluate::CohortPredictions;
 use crate::stages::split::SplitCohort;
 use std::path::Path;
 
+/// Files and folders of a run folder's outputs (the `cache/` folder is kept across runs).
+pub const RUN_OUTPUTS: [&str; 12] = [
+    "predictions.csv",
+    "model.dlr",
+    "report.html",
+    "features_radiomics.csv",
+    "features_deep.csv",
+    "table1.csv",
+    "table1.md",
+    "table2.csv",
+    "table2.md",
+    "delong.csv",
+    "delong.md",
+    "figures",
+];
+
+/// Removes a previous run's outputs before a new run writes any, `record.json` first: a run
+/// folder never mixes two runs, and one without `record.json` (written last) is incomplete.
+pub fn clear_previous_outputs(out: &Path) -> Result<()> {
+    let remove = |p: std::path::PathBuf| -> Result<()> {
+        let r = if p.is_dir() {
+            std::fs::remove_dir_all(&p)
+        } else {
+            std::fs::remove_file(&p)
+        };
+        match r {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(crate::error::PipelineError::Io { path: p, source: e })
+            }
+            _ => Ok(()),
+        }
+    };
+    remove(out.join("record.json"))?;
+    for name in RUN_OUTPUTS {
+        remove(out.join(name))?;
+    }
+    Ok(())
+}
+
 /// The rows of `predictions.csv`: `patient_id, cohort, label`, one probability column per
 /// fitted model (report order) and `rad_score` when the radiomics chain has one.
 pub fn predictions_csv(split: &SplitCohort, preds: &CohortPredictions) -> Result<Vec<u8>> {
@@ -128,6 +167,27 @@ mod tests {
     use super::*;
     use crate::stages::split::Cohort;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn a_new_run_removes_the_previous_outputs_but_keeps_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        for f in ["record.json", "predictions.csv", "model.dlr", "report.html"] {
+            std::fs::write(out.join(f), "old").unwrap();
+        }
+        std::fs::create_dir_all(out.join("figures")).unwrap();
+        std::fs::write(out.join("figures/roc_test.svg"), "old").unwrap();
+        std::fs::create_dir_all(out.join("cache/roi-features")).unwrap();
+        std::fs::write(out.join("cache/roi-features/k.json"), "[]").unwrap();
+        std::fs::write(out.join("notes.txt"), "the user's").unwrap();
+        clear_previous_outputs(out).unwrap();
+        for f in ["record.json", "predictions.csv", "model.dlr", "report.html", "figures"] {
+            assert!(!out.join(f).exists(), "{f} left behind");
+        }
+        assert!(out.join("cache/roi-features/k.json").exists());
+        assert!(out.join("notes.txt").exists());
+        clear_previous_outputs(out).unwrap();
+    }
 
     #[test]
     fn predictions_csv_lists_train_then_test_rows_with_model_columns_in_report_order() {

@@ -97,7 +97,7 @@ pub fn shape_only_baseline(
         for ph in &cfg.study.phases {
             let scan = p.scan(ph, &primary).or_else(|| p.scan(ph, ""));
             let feats = scan
-                .and_then(|s| crate::extract::load_roi(&s.image, &s.masks).ok())
+                .and_then(|s| crate::extract::load_roi(&s.image, &s.masks, s.roi_label).ok())
                 .and_then(|(img, m)| dlr_audit::shape_features(&m, img.spacing).ok());
             match feats {
                 Some(f) => {

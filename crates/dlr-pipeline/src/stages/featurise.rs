@@ -69,7 +69,7 @@ impl DeepExtractor {
     pub fn mask_only_features(&self, jobs: &[RoiJob], phase: &str) -> BTreeMap<String, Vec<f32>> {
         let mut inputs: Vec<(String, Vec<f32>)> = Vec::new();
         for j in jobs.iter().filter(|j| j.key.phase == phase) {
-            let Ok((_, mask)) = crate::extract::load_roi(&j.image, &j.masks) else {
+            let Ok((_, mask)) = crate::extract::load_roi(&j.image, &j.masks, j.roi_label) else {
                 continue;
             };
             let Ok(img) = dlr_image::Image::new(

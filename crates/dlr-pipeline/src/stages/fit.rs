@@ -188,7 +188,21 @@ pub fn fit_study_models(
     matrices: &mut CohortMatrices,
     y_train: &[bool],
 ) -> Result<FittedModels> {
-    let fitted = crate::models::fit_models(cfg, &matrices.train, y_train)?;
+    let mut fitted = crate::models::fit_models(cfg, &matrices.train, y_train)?;
+    let events = y_train.iter().filter(|&&b| b).count();
+    let smaller_class = events.min(y_train.len() - events);
+    if smaller_class < cfg.selection.lasso_folds {
+        for name in ["radiomics", "deep"] {
+            if let Some(why) = fitted.skipped.get_mut(name) {
+                if why.starts_with("fitting failed") {
+                    why.push_str(&format!(
+                        " (the training cohort's smaller class has {smaller_class} patients for {} LASSO folds: lower [selection] lasso_folds to at most {smaller_class}, or add patients)",
+                        cfg.selection.lasso_folds
+                    ));
+                }
+            }
+        }
+    }
     for name in ["radiomics", "deep"] {
         if let (Some(ch), Some(rec)) = (fitted.chain(name), matrices.selection.get_mut(name)) {
             rec.steps = ch.records.iter().map(StepRecordOut::from).collect();

@@ -164,6 +164,7 @@ pub fn scan_jobs(
                 },
                 image: s.image.clone(),
                 masks: s.masks.clone(),
+                roi_label: s.roi_label,
             });
         }
     }
