@@ -232,7 +232,7 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
     // Audit: the study audit is rendered as recorded; the mask-only deep baseline is a line of
     // this pipeline's own.
     b = b.audit(&record.audit);
-    for m in &record.mask_only_deep {
+    if let Some(m) = &record.mask_only_deep {
         b = b.audit_check(dlr_report::AuditCheck {
             name: "Mask-only deep baseline".into(),
             status: if m.warning.is_some() {

@@ -937,7 +937,7 @@ impl Evaluation {
                 vec![
                     e.score.clone(),
                     match (&e.cohort, e.is_train) {
-                        (Some(c), true) => format!("{c} (train)"),
+                        (Some(c), true) => format!("{c} *"),
                         (Some(c), false) => c.clone(),
                         (None, _) => "all".into(),
                     },
@@ -1005,20 +1005,32 @@ impl Evaluation {
                 &rows,
             ));
         }
-        let notes: Vec<String> = self
-            .scores
+        if self.scores.iter().any(|e| e.cohort.is_some()) {
+            s.push_str("* training cohort: the cut-off was chosen here\n");
+        }
+        // Notes of a score, each once with the cohorts it applies to.
+        let mut grouped: Vec<(&str, &str, Vec<&str>)> = Vec::new();
+        for e in &self.scores {
+            for n in &e.notes {
+                let c = e.cohort.as_deref().unwrap_or("");
+                match grouped
+                    .iter_mut()
+                    .find(|(sc, note, _)| *sc == e.score && *note == n)
+                {
+                    Some(g) => g.2.push(c),
+                    None => grouped.push((&e.score, n, vec![c])),
+                }
+            }
+        }
+        let notes: Vec<String> = grouped
             .iter()
-            .flat_map(|e| {
-                e.notes.iter().map(move |n| {
-                    format!(
-                        "{}{}: {n}",
-                        e.score,
-                        e.cohort
-                            .as_deref()
-                            .map(|c| format!(" [{c}]"))
-                            .unwrap_or_default()
-                    )
-                })
+            .map(|(score, note, cohorts)| {
+                let named: Vec<&str> = cohorts.iter().copied().filter(|c| !c.is_empty()).collect();
+                if named.is_empty() {
+                    format!("{score}: {note}")
+                } else {
+                    format!("{score} [{}]: {note}", named.join(", "))
+                }
             })
             .chain(self.notes.iter().cloned())
             .collect();
