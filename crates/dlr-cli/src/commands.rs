@@ -550,17 +550,25 @@ pub fn weights(a: &WeightsArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `dlr evaluate`: AUC/DeLong/Youden/calibration for score columns of a predictions CSV.
+/// `dlr evaluate`: AUC/DeLong/Youden/calibration for score columns of a predictions CSV, printed
+/// as JSON, flat CSV or a readable text table.
 pub fn evaluate(a: &EvaluateArgs) -> Result<ExitCode> {
-    let scores: Vec<&str> = a.scores.iter().map(String::as_str).collect();
-    let mut opts = dlr_stats::evaluate::EvaluateOptions::new(&a.label, &scores);
-    opts.cohort = a.cohort.clone();
-    opts.train = a.train.clone();
-    let ev = dlr_stats::evaluate::evaluate_csv(&a.predictions, &opts)
-        .with_context(|| format!("evaluating {}", a.predictions.display()))?;
+    let columns = dlr_stats::PredictionColumns {
+        label: a.label.clone(),
+        scores: a.scores.clone(),
+        cohort: a.cohort.clone(),
+        train: a.train.clone(),
+    };
+    let ev = dlr_stats::evaluate_csv(
+        &a.predictions,
+        &columns,
+        &dlr_stats::EvaluateOptions::default(),
+    )
+    .with_context(|| format!("evaluating {}", a.predictions.display()))?;
     match a.format {
-        Format::Csv => print!("{}", ev.to_csv()),
-        Format::Json | Format::Text => println!("{}", ev.to_json()?),
+        Format::Csv => print!("{}", ev.to_csv()?),
+        Format::Json => println!("{}", ev.to_json()?),
+        Format::Text => print!("{}", ev.to_text()),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,8 +4,8 @@
 use crate::error::{PipelineError, Result};
 use crate::run::{LoadedStudy, RunRecord};
 use dlr_report::{
-    AuditSummary, BaselineRow, CalibrationGroup, CalibrationSeries, CohortCount, DelongRow,
-    Estimate, LeakageCheck, PerformanceRow, ReportBuilder, RocSeries, Table,
+    BaselineRow, CalibrationGroup, CalibrationSeries, DelongRow, Estimate, PerformanceRow,
+    ReportBuilder, RocSeries, Table,
 };
 use dlr_study::{ClinicalValue, ColumnType};
 use std::path::{Path, PathBuf};
@@ -153,10 +153,15 @@ fn write_figure(
     fig: &dlr_report::Figure,
     files: &mut Vec<PathBuf>,
 ) -> Result<()> {
+    // dlr_report::write_atomic writes into an existing folder only.
+    std::fs::create_dir_all(dir).map_err(|source| PipelineError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let svg = dir.join(format!("{name}.svg"));
-    crate::store::write_atomic(&svg, fig.to_svg().as_bytes())?;
+    dlr_report::write_atomic(&svg, fig.to_svg().as_bytes()).map_err(rerr)?;
     let png = dir.join(format!("{name}.png"));
-    crate::store::write_atomic(&png, &fig.to_png(1200, 900).map_err(rerr)?)?;
+    dlr_report::write_atomic(&png, &fig.to_png(1200, 900).map_err(rerr)?).map_err(rerr)?;
     files.push(svg);
     files.push(png);
     Ok(())
@@ -214,9 +219,9 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
     {
         let mut t = t.clone();
         t.caption = format!("Table {}. {}", k + 1, t.caption);
-        for (ext, text) in [("csv", t.to_csv()), ("md", t.to_markdown())] {
+        for (ext, text) in [("csv", t.to_csv().map_err(rerr)?), ("md", t.to_markdown())] {
             let p = out.join(format!("{name}.{ext}"));
-            crate::store::write_atomic(&p, text.as_bytes())?;
+            dlr_report::write_atomic(&p, text.as_bytes()).map_err(rerr)?;
             files.push(p);
         }
     }
@@ -224,80 +229,25 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
         "dlr {} — {} patients analysed ({} training, {} test)",
         record.version, record.cohort.included, record.cohort.train, record.cohort.test
     ));
-    // Audit.
-    let n_sel = record.selection.get("radiomics").map(|s| s.selected.len());
-    let audit = AuditSummary {
-        cohorts: vec![
-            CohortCount {
-                name: "Training".into(),
-                patients: record.cohort.train,
-                events: record.cohort.train_events,
+    // Audit: the study audit is rendered as recorded; the mask-only deep baseline is a line of
+    // this pipeline's own.
+    b = b.audit(&record.audit);
+    if let Some(m) = &record.mask_only_deep {
+        b = b.audit_check(dlr_report::AuditCheck {
+            name: "Mask-only deep baseline".into(),
+            status: if m.warning.is_some() {
+                dlr_report::AuditStatus::Warn
+            } else {
+                dlr_report::AuditStatus::Pass
             },
-            CohortCount {
-                name: "Test".into(),
-                patients: record.cohort.test,
-                events: record.cohort.test_events,
-            },
-        ],
-        selected_features: n_sel,
-        duplicate_findings: record.audit.duplicates.as_ref().map(|d| d.findings.clone()),
-        shape_only_baseline: record.audit.shape_only.as_ref().map(|s| dlr_report::ShapeBaseline {
-            cohort: s.cohort.clone(),
-            model_auc: s.model_auc,
-            shape_only_auc: s.baseline.auc,
-        }),
-        leakage_checks: record
-            .audit
-            .leakage_checks
-            .iter()
-            .map(|c| LeakageCheck {
-                name: c.name.clone(),
-                passed: c.passed,
-            })
-            .collect(),
-        tripod_ai: {
-            let (covered, total, missing) = record.audit.tripod_coverage();
-            Some(dlr_report::TripodCoverage { covered, total, missing })
-        },
-        extra: record
-            .audit
-            .duplicates
-            .iter()
-            .map(|d| dlr_report::AuditCheck {
-                name: "Duplicate audit".into(),
-                status: if d.straddling_pairs.unwrap_or(0) > 0 || d.conflicting_pairs > 0 {
-                    dlr_report::AuditStatus::Warn
-                } else {
-                    dlr_report::AuditStatus::Info
-                },
-                detail: format!(
-                    "{} images compared: {} exact and {} near-duplicate pair(s) (thumbnail correlation ≥ {}) in {} cluster(s), {} with conflicting outcomes, {} straddling the split",
-                    d.n_images,
-                    d.exact_pairs,
-                    d.near_pairs,
-                    d.near_threshold,
-                    d.clusters,
-                    d.conflicting_pairs,
-                    d.straddling_pairs.map(|n| n.to_string()).unwrap_or_else(|| "n/a".into())
-                ),
-            })
-            .chain(record.mask_only_deep.iter().map(|m| dlr_report::AuditCheck {
-                name: "Mask-only deep baseline".into(),
-                status: if m.warning.is_some() {
-                    dlr_report::AuditStatus::Warn
-                } else {
-                    dlr_report::AuditStatus::Pass
-                },
-                detail: format!(
-                    "test: deep model AUC {:.3} vs the same pipeline on the binary {} mask alone {}",
-                    m.deep_model_auc,
-                    m.phase,
-                    dlr_report::fmt_ci(m.mask_only_auc, m.lower, m.upper)
-                ),
-            }))
-            .collect(),
-    };
-    b = b.audit(audit);
+            detail: format!(
+                "test: deep model AUC {:.3} vs the same pipeline on the binary {} mask alone {}",
+                m.deep_model_auc,
+                m.phase,
+                dlr_report::fmt_ci(m.mask_only_auc, m.lower, m.upper)
+            ),
+        });
+    }
     for w in &record.warnings {
         b = b.callout(dlr_report::Severity::Warning, w);
     }
@@ -495,7 +445,7 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
     });
     let html = b.build().map_err(rerr)?;
     let p = out.join("report.html");
-    crate::store::write_atomic(&p, html.as_bytes())?;
+    dlr_report::write_atomic(&p, html.as_bytes()).map_err(rerr)?;
     files.push(p);
     Ok(files)
 }

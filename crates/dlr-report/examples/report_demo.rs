@@ -185,43 +185,47 @@ fn main() -> Result<()> {
             &fig.to_png((fig.width * 2.0) as u32, (fig.height * 2.0) as u32)?,
         )?;
     }
-    let audit = AuditSummary {
-        cohorts: vec![
-            CohortCount {
+    let mut audit = dlr_audit::StudyAudit::new(
+        vec![
+            dlr_audit::CohortSize {
                 name: "Training".into(),
                 patients: 210,
                 events: 74,
             },
-            CohortCount {
+            dlr_audit::CohortSize {
                 name: "Validation".into(),
                 patients: 90,
                 events: 31,
             },
         ],
-        selected_features: Some(9),
-        duplicate_findings: Some(vec![]),
-        shape_only_baseline: Some(ShapeBaseline {
-            cohort: "Validation".into(),
-            model_auc: 0.82,
-            shape_only_auc: 0.64,
-        }),
-        leakage_checks: vec![
-            LeakageCheck {
-                name: "feature selection inside training folds".into(),
-                passed: true,
-            },
-            LeakageCheck {
-                name: "no patient in two cohorts".into(),
-                passed: true,
-            },
-        ],
-        tripod_ai: Some(TripodCoverage {
-            covered: 25,
-            total: 27,
-            missing: vec!["18c".into(), "23b".into()],
-        }),
-        extra: vec![],
-    };
+        Some(9),
+    );
+    audit.shape_only = Some(dlr_audit::ShapeOnlySummary::new(
+        "Validation",
+        0.82,
+        dlr_audit::BaselineResult {
+            model: "random forest, 500 trees".into(),
+            n_features: 10,
+            n_train: 210,
+            n_test: 90,
+            auc: 0.64,
+            lower: 0.52,
+            upper: 0.76,
+            level: 0.95,
+        },
+        dlr_audit::DEFAULT_SHAPE_MARGIN,
+    ));
+    audit.leakage_checks = [
+        "feature selection inside training folds",
+        "no patient in two cohorts",
+    ]
+    .iter()
+    .map(|n| dlr_audit::LeakageCheckResult {
+        name: n.to_string(),
+        passed: true,
+        detail: String::new(),
+    })
+    .collect();
     let t1 = baseline_table(
         "Baseline characteristics",
         &["Training (n = 210)".into(), "Validation (n = 90)".into()],
@@ -270,7 +274,7 @@ fn main() -> Result<()> {
     );
     let html = ReportBuilder::new("Early recurrence of HCC after resection: CEUS radiomics")
         .subtitle("Demo report with illustrative numbers")
-        .audit(audit)
+        .audit(&audit)
         .heading("Methods")
         .methods(MethodsSettings {
             images: vec!["grey-scale ultrasound".into(), "arterial-phase CEUS".into(), "portal-phase CEUS".into()],

@@ -7,6 +7,7 @@ use crate::error::{invalid, Result};
 use crate::figure::Figure;
 use crate::format::{fmt_count_pct, fmt_num};
 use crate::table::Table;
+use dlr_audit::StudyAudit;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -78,222 +79,181 @@ pub struct AuditCheck {
     pub detail: String,
 }
 
-/// Size of one cohort.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CohortCount {
-    /// Cohort name ("Training", "Validation").
-    pub name: String,
-    /// Number of patients.
-    pub patients: usize,
-    /// Number of patients with the outcome (e.g. early recurrence).
-    pub events: usize,
-}
-
-/// Model AUC against the AUC of a model built on ROI shape features only, in one cohort.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ShapeBaseline {
-    /// Cohort the AUCs were measured in.
-    pub cohort: String,
-    /// AUC of the reported model.
-    pub model_auc: f64,
-    /// AUC of the shape-only model.
-    pub shape_only_auc: f64,
-}
-
-/// One data-leakage check (selection inside training folds only, no patient in two cohorts, ...).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LeakageCheck {
-    /// What was checked.
-    pub name: String,
-    /// Whether it passed.
-    pub passed: bool,
-}
-
-/// TRIPOD+AI checklist coverage.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TripodCoverage {
-    /// Items the report covers.
-    pub covered: usize,
-    /// Items in the checklist.
-    pub total: usize,
-    /// Identifiers of items not covered.
-    pub missing: Vec<String>,
-}
-
-/// Structured input of the "study audit" box at the top of the report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct AuditSummary {
-    /// Cohort sizes; the first cohort is taken as the training cohort for events per feature.
-    pub cohorts: Vec<CohortCount>,
-    /// Number of features in the final model, if a selection was made.
-    pub selected_features: Option<usize>,
-    /// Duplicate images/patients found (empty: checked, none found; `None`: not checked).
-    pub duplicate_findings: Option<Vec<String>>,
-    /// Shape-only baseline comparison, if run.
-    pub shape_only_baseline: Option<ShapeBaseline>,
-    /// Leakage checks run.
-    pub leakage_checks: Vec<LeakageCheck>,
-    /// TRIPOD+AI coverage, if assessed.
-    pub tripod_ai: Option<TripodCoverage>,
-    /// Further checks from the pipeline, shown as given.
-    pub extra: Vec<AuditCheck>,
-}
-
-impl AuditSummary {
-    /// The audit lines with their flags. Rules: events per selected feature uses the smaller
-    /// outcome class of the first (training) cohort, PASS ≥ 10, WARN ≥ 5, FAIL below; any
-    /// duplicate is a WARN; a shape-only AUC within 0.02 of the model's is a WARN; any failed
-    /// leakage check is a FAIL and no leakage check at all a WARN; missing TRIPOD+AI items WARN.
-    pub fn checks(&self) -> Vec<AuditCheck> {
-        let mut out = Vec::new();
-        for c in &self.cohorts {
-            out.push(AuditCheck {
-                name: format!("Cohort: {}", c.name),
-                status: AuditStatus::Info,
-                detail: format!(
-                    "{} patients, {} events",
-                    c.patients,
-                    fmt_count_pct(c.events, c.patients)
-                ),
-            });
-        }
-        if let Some(k) = self.selected_features {
-            let check = match self.cohorts.first() {
-                None => AuditCheck {
-                    name: "Events per selected feature".into(),
-                    status: AuditStatus::Warn,
-                    detail: "no cohort sizes given".into(),
-                },
-                Some(_) if k == 0 => AuditCheck {
-                    name: "Events per selected feature".into(),
-                    status: AuditStatus::Fail,
-                    detail: "no feature was selected".into(),
-                },
-                Some(c) => {
-                    let minority = c.events.min(c.patients.saturating_sub(c.events));
-                    let epv = minority as f64 / k as f64;
-                    let status = if epv >= 10.0 {
-                        AuditStatus::Pass
-                    } else if epv >= 5.0 {
-                        AuditStatus::Warn
-                    } else {
-                        AuditStatus::Fail
-                    };
-                    AuditCheck {
-                        name: "Events per selected feature".into(),
-                        status,
-                        detail: format!(
-                            "{} ({minority} in the smaller outcome class of {} / {k} features; ≥ 10 recommended)",
-                            fmt_num(epv, 1),
-                            c.name
-                        ),
-                    }
-                }
-            };
-            out.push(check);
-        }
-        if let Some(d) = &self.duplicate_findings {
-            out.push(if d.is_empty() {
-                AuditCheck {
-                    name: "Duplicate images or patients".into(),
-                    status: AuditStatus::Pass,
-                    detail: "none found".into(),
-                }
-            } else {
-                AuditCheck {
-                    name: "Duplicate images or patients".into(),
-                    status: AuditStatus::Warn,
-                    detail: if d.len() > 5 {
-                        format!(
-                            "{} found: {}; … and {} more (all in record.json)",
-                            d.len(),
-                            d[..5].join("; "),
-                            d.len() - 5
-                        )
-                    } else {
-                        format!("{} found: {}", d.len(), d.join("; "))
-                    },
-                }
-            });
-        }
-        if let Some(s) = &self.shape_only_baseline {
-            let gain = s.model_auc - s.shape_only_auc;
-            out.push(AuditCheck {
-                name: "Shape-only baseline".into(),
-                status: if gain.is_finite() && gain >= 0.02 {
-                    AuditStatus::Pass
-                } else {
-                    AuditStatus::Warn
-                },
-                detail: format!(
-                    "{}: model AUC {} vs shape-only AUC {} (difference {})",
-                    s.cohort,
-                    fmt_num(s.model_auc, 3),
-                    fmt_num(s.shape_only_auc, 3),
-                    fmt_num(gain, 3)
-                ),
-            });
-        }
-        let failed: Vec<&str> = self
-            .leakage_checks
-            .iter()
-            .filter(|c| !c.passed)
-            .map(|c| c.name.as_str())
-            .collect();
+/// The lines of the audit box derived from dlr-audit's [`StudyAudit`]. Rules: one INFO line per
+/// cohort; events per selected feature uses the smaller outcome class of the first (training)
+/// cohort, PASS ≥ 10, WARN ≥ 5, FAIL below, and no selected feature is a FAIL; any duplicate is a
+/// WARN, and the duplicate audit's counts follow (WARN when a pair straddles the split or has
+/// conflicting outcomes); the shape-only baseline PASSes unless the audit raised its warning
+/// (baseline AUC within the audit's margin of the model's); any failed leakage check is a FAIL
+/// and no leakage check at all a WARN; missing TRIPOD+AI items WARN.
+pub fn audit_checks(audit: &StudyAudit) -> Vec<AuditCheck> {
+    let mut out = Vec::new();
+    for c in &audit.cohorts {
         out.push(AuditCheck {
-            name: "Leakage checks".into(),
-            status: if self.leakage_checks.is_empty() {
-                AuditStatus::Warn
-            } else if failed.is_empty() {
+            name: format!("Cohort: {}", c.name),
+            status: AuditStatus::Info,
+            detail: format!(
+                "{} patients, {} events",
+                c.patients,
+                fmt_count_pct(c.events, c.patients)
+            ),
+        });
+    }
+    if let Some(k) = audit.selected_features {
+        let name = "Events per selected feature".to_string();
+        out.push(match audit.cohorts.first() {
+            None => AuditCheck {
+                name,
+                status: AuditStatus::Warn,
+                detail: "no cohort sizes given".into(),
+            },
+            Some(_) if k == 0 => AuditCheck {
+                name,
+                status: AuditStatus::Fail,
+                detail: "no feature was selected".into(),
+            },
+            Some(c) => {
+                let minority = c.events.min(c.patients.saturating_sub(c.events));
+                let epv = minority as f64 / k as f64;
+                let status = if epv >= 10.0 {
+                    AuditStatus::Pass
+                } else if epv >= 5.0 {
+                    AuditStatus::Warn
+                } else {
+                    AuditStatus::Fail
+                };
+                AuditCheck {
+                    name,
+                    status,
+                    detail: format!(
+                        "{} ({minority} in the smaller outcome class of {} / {k} features; ≥ 10 recommended)",
+                        fmt_num(epv, 1),
+                        c.name
+                    ),
+                }
+            }
+        });
+    }
+    if let Some(d) = &audit.duplicates {
+        let f = &d.findings;
+        out.push(if f.is_empty() {
+            AuditCheck {
+                name: "Duplicate images or patients".into(),
+                status: AuditStatus::Pass,
+                detail: "none found".into(),
+            }
+        } else {
+            AuditCheck {
+                name: "Duplicate images or patients".into(),
+                status: AuditStatus::Warn,
+                detail: if f.len() > 5 {
+                    format!(
+                        "{} found: {}; … and {} more (all in record.json)",
+                        f.len(),
+                        f[..5].join("; "),
+                        f.len() - 5
+                    )
+                } else {
+                    format!("{} found: {}", f.len(), f.join("; "))
+                },
+            }
+        });
+    }
+    if let Some(s) = &audit.shape_only {
+        let gain = s.model_auc - s.baseline.auc;
+        out.push(AuditCheck {
+            name: "Shape-only baseline".into(),
+            status: if gain.is_finite() && s.warning.is_none() {
                 AuditStatus::Pass
             } else {
-                AuditStatus::Fail
+                AuditStatus::Warn
             },
-            detail: if self.leakage_checks.is_empty() {
-                "no leakage check was run".into()
-            } else if failed.is_empty() {
-                format!(
-                    "{}/{} passed: {}",
-                    self.leakage_checks.len(),
-                    self.leakage_checks.len(),
-                    self.leakage_checks
-                        .iter()
-                        .map(|c| c.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                )
+            detail: format!(
+                "{}: model AUC {} vs shape-only AUC {} (difference {}; warning margin {})",
+                s.cohort,
+                fmt_num(s.model_auc, 3),
+                fmt_num(s.baseline.auc, 3),
+                fmt_num(gain, 3),
+                fmt_num(s.margin, 2)
+            ),
+        });
+    }
+    let checks = &audit.leakage_checks;
+    let failed: Vec<&str> = checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| c.name.as_str())
+        .collect();
+    out.push(AuditCheck {
+        name: "Leakage checks".into(),
+        status: if checks.is_empty() {
+            AuditStatus::Warn
+        } else if failed.is_empty() {
+            AuditStatus::Pass
+        } else {
+            AuditStatus::Fail
+        },
+        detail: if checks.is_empty() {
+            "no leakage check was run".into()
+        } else if failed.is_empty() {
+            format!(
+                "{}/{} passed: {}",
+                checks.len(),
+                checks.len(),
+                checks
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        } else {
+            format!(
+                "{}/{} failed: {}",
+                failed.len(),
+                checks.len(),
+                failed.join("; ")
+            )
+        },
+    });
+    if !audit.tripod_ai.is_empty() {
+        let (covered, total, missing) = audit.tripod_coverage();
+        out.push(AuditCheck {
+            name: "TRIPOD+AI items covered".into(),
+            status: if covered >= total {
+                AuditStatus::Pass
             } else {
-                format!(
-                    "{}/{} failed: {}",
-                    failed.len(),
-                    self.leakage_checks.len(),
-                    failed.join("; ")
-                )
+                AuditStatus::Warn
+            },
+            detail: if missing.is_empty() {
+                format!("{covered}/{total}")
+            } else {
+                format!("{covered}/{total}; not covered: {}", missing.join(", "))
             },
         });
-        if let Some(t) = &self.tripod_ai {
-            out.push(AuditCheck {
-                name: "TRIPOD+AI items covered".into(),
-                status: if t.covered >= t.total {
-                    AuditStatus::Pass
-                } else {
-                    AuditStatus::Warn
-                },
-                detail: if t.missing.is_empty() {
-                    format!("{}/{}", t.covered, t.total)
-                } else {
-                    format!(
-                        "{}/{}; not covered: {}",
-                        t.covered,
-                        t.total,
-                        t.missing.join(", ")
-                    )
-                },
-            });
-        }
-        out.extend(self.extra.iter().cloned());
-        out
     }
+    if let Some(d) = &audit.duplicates {
+        out.push(AuditCheck {
+            name: "Duplicate audit".into(),
+            status: if d.straddling_pairs.unwrap_or(0) > 0 || d.conflicting_pairs > 0 {
+                AuditStatus::Warn
+            } else {
+                AuditStatus::Info
+            },
+            detail: format!(
+                "{} images compared: {} exact and {} near-duplicate pair(s) (thumbnail correlation ≥ {}) in {} cluster(s), {} with conflicting outcomes, {} straddling the split",
+                d.n_images,
+                d.exact_pairs,
+                d.near_pairs,
+                d.near_threshold,
+                d.clusters,
+                d.conflicting_pairs,
+                d.straddling_pairs
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "n/a".into())
+            ),
+        });
+    }
+    out
 }
 
 /// Callout severity.
@@ -526,7 +486,8 @@ enum Block {
 pub struct ReportBuilder {
     title: String,
     subtitle: Option<String>,
-    audit: Option<AuditSummary>,
+    audit: Option<StudyAudit>,
+    audit_extra: Vec<AuditCheck>,
     blocks: Vec<Block>,
     provenance: Option<Provenance>,
 }
@@ -572,9 +533,15 @@ impl ReportBuilder {
         self
     }
 
-    /// The audit summary shown first.
-    pub fn audit(mut self, audit: AuditSummary) -> Self {
-        self.audit = Some(audit);
+    /// The study audit shown first (its lines come from [`audit_checks`]).
+    pub fn audit(mut self, audit: &StudyAudit) -> Self {
+        self.audit = Some(audit.clone());
+        self
+    }
+
+    /// A further line of the audit box, shown after the lines derived from the study audit.
+    pub fn audit_check(mut self, check: AuditCheck) -> Self {
+        self.audit_extra.push(check);
         self
     }
 
@@ -674,7 +641,7 @@ impl ReportBuilder {
             h.push_str(&format!("<p class=\"subtitle\">{}</p>\n", escape_html(s)));
         }
         h.push_str("</header>\n");
-        h.push_str(&render_audit(self.audit.as_ref()));
+        h.push_str(&render_audit(self.audit.as_ref(), &self.audit_extra));
         let (mut it, mut ifg) = (0, 0);
         for b in &self.blocks {
             match b {
@@ -774,36 +741,38 @@ fn resolve_refs(
     }
 }
 
-fn render_audit(audit: Option<&AuditSummary>) -> String {
+fn render_audit(audit: Option<&StudyAudit>, extra: &[AuditCheck]) -> String {
     let mut h =
         String::from("<section class=\"audit\" id=\"study-audit\">\n<h2>Study audit</h2>\n");
-    match audit {
-        None => h.push_str(
+    let mut checks = audit.map(audit_checks).unwrap_or_default();
+    checks.extend(extra.iter().cloned());
+    if audit.is_none() {
+        h.push_str(
             "<p><span class=\"badge warn\">WARN</span> No audit summary was supplied for this report.</p>\n",
-        ),
-        Some(a) => {
-            let checks = a.checks();
-            let worst = checks
-                .iter()
-                .map(|c| c.status)
-                .max()
-                .unwrap_or(AuditStatus::Info);
+        );
+    }
+    if !checks.is_empty() {
+        let worst = checks
+            .iter()
+            .map(|c| c.status)
+            .chain(audit.is_none().then_some(AuditStatus::Warn))
+            .max()
+            .unwrap_or(AuditStatus::Info);
+        h.push_str(&format!(
+            "<p>Overall: <span class=\"badge {}\">{}</span></p>\n<table>\n",
+            worst.css(),
+            worst.word()
+        ));
+        for c in &checks {
             h.push_str(&format!(
-                "<p>Overall: <span class=\"badge {}\">{}</span></p>\n<table>\n",
-                worst.css(),
-                worst.word()
+                "<tr><td><span class=\"badge {}\">{}</span></td><td>{}</td><td>{}</td></tr>\n",
+                c.status.css(),
+                c.status.word(),
+                escape_html(&c.name),
+                escape_html(&c.detail)
             ));
-            for c in &checks {
-                h.push_str(&format!(
-                    "<tr><td><span class=\"badge {}\">{}</span></td><td>{}</td><td>{}</td></tr>\n",
-                    c.status.css(),
-                    c.status.word(),
-                    escape_html(&c.name),
-                    escape_html(&c.detail)
-                ));
-            }
-            h.push_str("</table>\n");
         }
+        h.push_str("</table>\n");
     }
     h.push_str("</section>\n");
     h

@@ -3,7 +3,9 @@
 //! study report with its audit summary, numbered tables and figures, methods and provenance.
 //!
 //! Statistics are computed elsewhere (`dlr-stats`, `dlr-learn`); this crate only draws what it is
-//! given, from plain serde structs, and rejects input it cannot draw honestly.
+//! given, from plain serde structs, and rejects input it cannot draw honestly. The audit box
+//! renders `dlr-audit`'s [`dlr_audit::StudyAudit`] directly ([`audit_checks`]); the audit crate
+//! knows nothing of rendering.
 
 #![warn(missing_docs)]
 
@@ -25,8 +27,8 @@ pub use error::{ReportError, Result};
 pub use figure::{Figure, PALETTE};
 pub use format::{fmt_ci, fmt_count_pct, fmt_mean_sd, fmt_median_iqr, fmt_num, fmt_p, fmt_pct};
 pub use html::{
-    escape_html, AuditCheck, AuditStatus, AuditSummary, CohortCount, LeakageCheck, MethodsSettings,
-    Provenance, RadScoreFormula, ReportBuilder, Severity, ShapeBaseline, TripodCoverage,
+    audit_checks, escape_html, AuditCheck, AuditStatus, MethodsSettings, Provenance,
+    RadScoreFormula, ReportBuilder, Severity,
 };
 pub use io::write_atomic;
 pub use table::{

@@ -2,6 +2,7 @@
 //! for the study's standard tables: Table 1 (baseline characteristics), model performance per
 //! cohort, and pairwise DeLong comparisons.
 
+use crate::error::{invalid, Result};
 use crate::format::{fmt_ci, fmt_num, fmt_p};
 use crate::html::escape_html;
 use serde::{Deserialize, Serialize};
@@ -63,23 +64,18 @@ impl Table {
         out
     }
 
-    /// RFC 4180 CSV of the header and rows (caption and notes are not data and are left out);
-    /// fields holding a comma, quote or line break are quoted, lines end with `\n`.
-    pub fn to_csv(&self) -> String {
-        let field = |s: &str| {
-            if s.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", s.replace('"', "\"\""))
-            } else {
-                s.to_string()
-            }
-        };
-        let mut out = String::new();
+    /// RFC 4180 CSV of the header and rows (caption and notes are not data and are left out),
+    /// written by the `csv` crate: fields holding a comma, quote or line break are quoted, lines
+    /// end with `\n`, ragged rows are padded.
+    pub fn to_csv(&self) -> Result<String> {
+        let err = |e: String| invalid("CSV table", e);
+        let mut w = csv::Writer::from_writer(Vec::new());
         for r in std::iter::once(&self.header).chain(self.rows.iter()) {
-            let cells: Vec<String> = self.padded(r).iter().map(|c| field(c)).collect();
-            out.push_str(&cells.join(","));
-            out.push('\n');
+            w.write_record(self.padded(r))
+                .map_err(|e| err(e.to_string()))?;
         }
-        out
+        let bytes = w.into_inner().map_err(|e| err(e.to_string()))?;
+        String::from_utf8(bytes).map_err(|e| err(e.to_string()))
     }
 
     /// HTML `<table>` with `<caption>`, `<thead>`, `<tbody>` and the notes in `<tfoot>`; every

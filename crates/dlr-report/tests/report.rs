@@ -2,48 +2,76 @@
 //! numbered cross-references resolved, bad references and duplicate keys rejected, audit flags
 //! derived from the audit numbers, and the page renders in headless Chromium when installed.
 
+use dlr_audit::{
+    BaselineResult, CohortSize, DuplicateSummary, LeakageCheckResult, ShapeOnlySummary, StudyAudit,
+    DEFAULT_SHAPE_MARGIN,
+};
 use dlr_report::*;
 
 const EVIL: &str = "<script>alert('x')</script>";
 
-fn audit() -> AuditSummary {
-    AuditSummary {
-        cohorts: vec![
-            CohortCount {
+fn shape_only(model_auc: f64, shape_auc: f64) -> ShapeOnlySummary {
+    ShapeOnlySummary::new(
+        "Validation",
+        model_auc,
+        BaselineResult {
+            model: "random forest".into(),
+            n_features: 10,
+            n_train: 200,
+            n_test: 90,
+            auc: shape_auc,
+            lower: shape_auc - 0.1,
+            upper: shape_auc + 0.1,
+            level: 0.95,
+        },
+        DEFAULT_SHAPE_MARGIN,
+    )
+}
+
+fn audit() -> StudyAudit {
+    let mut a = StudyAudit::new(
+        vec![
+            CohortSize {
                 name: "Training".into(),
                 patients: 200,
                 events: 70,
             },
-            CohortCount {
+            CohortSize {
                 name: "Validation".into(),
                 patients: 90,
                 events: 30,
             },
         ],
-        selected_features: Some(8),
-        duplicate_findings: Some(vec![]),
-        shape_only_baseline: Some(ShapeBaseline {
-            cohort: "Validation".into(),
-            model_auc: 0.80,
-            shape_only_auc: 0.79,
-        }),
-        leakage_checks: vec![
-            LeakageCheck {
-                name: "selection inside training folds".into(),
-                passed: true,
-            },
-            LeakageCheck {
-                name: format!("patient overlap {EVIL}"),
-                passed: true,
-            },
-        ],
-        tripod_ai: Some(TripodCoverage {
-            covered: 25,
-            total: 27,
-            missing: vec!["18c".into(), "23b".into()],
-        }),
-        extra: vec![],
+        Some(8),
+    );
+    a.duplicates = Some(DuplicateSummary {
+        n_images: 290,
+        near_threshold: 0.98,
+        exact_pairs: 0,
+        near_pairs: 0,
+        conflicting_pairs: 0,
+        straddling_pairs: Some(0),
+        clusters: 0,
+        findings: vec![],
+    });
+    a.shape_only = Some(shape_only(0.80, 0.79));
+    a.leakage_checks = vec![
+        LeakageCheckResult {
+            name: "selection inside training folds".into(),
+            passed: true,
+            detail: String::new(),
+        },
+        LeakageCheckResult {
+            name: format!("patient overlap {EVIL}"),
+            passed: true,
+            detail: String::new(),
+        },
+    ];
+    // Everything but items 18 and 24 covered: 25 of 27.
+    for t in a.tripod_ai.iter_mut() {
+        t.covered = !["18", "24"].contains(&t.item.as_str());
     }
+    a
 }
 
 fn full_report() -> ReportBuilder {
@@ -70,7 +98,7 @@ fn full_report() -> ReportBuilder {
     };
     ReportBuilder::new(&format!("Study {EVIL}"))
         .subtitle("Validation run")
-        .audit(audit())
+        .audit(&audit())
         .heading("Methods")
         .methods(MethodsSettings {
             images: vec!["grey-scale US".into(), "AP".into(), "PP".into()],
@@ -197,7 +225,7 @@ fn unknown_and_duplicate_references_are_errors() {
 
 #[test]
 fn audit_flags_follow_the_numbers() {
-    let checks = audit().checks();
+    let checks = audit_checks(&audit());
     let status = |name: &str| {
         checks
             .iter()
@@ -221,15 +249,28 @@ fn audit_flags_follow_the_numbers() {
     assert_eq!(
         status("Shape-only baseline"),
         AuditStatus::Warn,
-        "0.80 vs 0.79 is no gain"
+        "0.80 vs 0.79 is within the audit's margin"
+    );
+    assert_eq!(status("Duplicate audit"), AuditStatus::Info);
+    let tripod = checks
+        .iter()
+        .find(|c| c.name == "TRIPOD+AI items covered")
+        .expect("tripod");
+    assert!(
+        tripod.detail.starts_with("25/27; not covered: 18 "),
+        "{}",
+        tripod.detail
     );
     assert_eq!(status("Leakage checks"), AuditStatus::Pass);
     assert_eq!(status("TRIPOD+AI items covered"), AuditStatus::Warn);
     let mut a = audit();
     a.selected_features = Some(5);
     a.leakage_checks[0].passed = false;
-    a.shape_only_baseline = None;
-    let c = a.checks();
+    a.shape_only = Some(shape_only(0.80, 0.70));
+    if let Some(d) = a.duplicates.as_mut() {
+        d.straddling_pairs = Some(1);
+    }
+    let c = audit_checks(&a);
     let st = |n: &str| c.iter().find(|x| x.name == n).expect("check").status;
     assert_eq!(
         st("Events per selected feature"),
@@ -237,13 +278,43 @@ fn audit_flags_follow_the_numbers() {
         "70/5 = 14"
     );
     assert_eq!(st("Leakage checks"), AuditStatus::Fail);
-    let html = ReportBuilder::new("t").audit(a).build().expect("build");
+    assert_eq!(
+        st("Shape-only baseline"),
+        AuditStatus::Pass,
+        "0.10 above the baseline"
+    );
+    assert_eq!(
+        st("Duplicate audit"),
+        AuditStatus::Warn,
+        "a pair straddles the split"
+    );
+    let html = ReportBuilder::new("t")
+        .audit(&a)
+        .audit_check(AuditCheck {
+            name: "Mask-only deep baseline".into(),
+            status: AuditStatus::Pass,
+            detail: "caller's own line".into(),
+        })
+        .build()
+        .expect("build");
+    assert!(html.contains("<td>Mask-only deep baseline</td><td>caller&#39;s own line</td>"));
     assert!(html.contains("Overall: <span class=\"badge fail\">FAIL</span>"));
     assert!(
         html.contains("<span class=\"badge pass\">PASS</span></td><td>Events per selected feature")
     );
     let none = ReportBuilder::new("t").build().expect("build");
     assert!(none.contains("No audit summary was supplied"));
+    // A caller's line without a study audit is still shown, under an overall WARN.
+    let extra_only = ReportBuilder::new("t")
+        .audit_check(AuditCheck {
+            name: "extra".into(),
+            status: AuditStatus::Pass,
+            detail: "d".into(),
+        })
+        .build()
+        .expect("build");
+    assert!(extra_only.contains("Overall: <span class=\"badge warn\">WARN</span>"));
+    assert!(extra_only.contains("<td>extra</td>"));
 }
 
 #[test]

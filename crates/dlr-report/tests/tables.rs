@@ -20,7 +20,7 @@ fn markdown_golden() {
 #[test]
 fn csv_golden() {
     let want = "Name,Value\na|b,\"1, 2\"\n\"say \"\"hi\"\"\",\n";
-    assert_eq!(tiny().to_csv(), want);
+    assert_eq!(tiny().to_csv().unwrap(), want);
 }
 
 #[test]

@@ -9,8 +9,9 @@ use crate::error::{check_finite, Result, StatsError};
 use crate::roc::{youden_thresholds, RocPoint};
 use serde::{Deserialize, Serialize};
 
-/// Binomial confidence interval method.
+/// Binomial confidence interval method; serialised as `"wilson"` or `"clopper-pearson"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum BinomialCi {
     /// Wilson score interval (R `prop.test(correct = FALSE)`); the default.
     #[default]
@@ -96,7 +97,8 @@ pub struct CutoffMetrics {
     pub fp: usize,
     /// True negatives.
     pub tn: usize,
-    /// False negatives.
+    /// False negatives (serialised as `fn`).
+    #[serde(rename = "fn")]
     pub fn_: usize,
     /// TP / (TP + FN).
     pub sensitivity: Proportion,

@@ -34,8 +34,8 @@ pub use cutoff::{
 };
 pub use error::{Result, StatsError};
 pub use evaluate::{
-    evaluate, evaluate_csv, CalibrationEval, Comparison, EvaluateOptions, Evaluation, ScoreEval,
-    YoudenEval,
+    evaluate, evaluate_csv, BootstrapSettings, CohortAssignment, Comparison, ComparisonPairs,
+    EvaluateOptions, Evaluation, PredictionColumns, ScoreEval, YoudenEval,
 };
 pub use group::{chi_square, fisher_exact, student_t, welch_t, ChiSquare, Fisher, TTest};
 pub use icc::{icc, icc_value, icc_with_alpha, IccForm, IccRow, IccTable};

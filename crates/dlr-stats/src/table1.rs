@@ -451,14 +451,6 @@ pub fn table1(
     })
 }
 
-fn csv_escape(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 impl Table1 {
     fn header(&self) -> Vec<String> {
         let mut h = vec!["Variable".to_string()];
@@ -478,24 +470,24 @@ impl Table1 {
         }
     }
 
-    /// Renders as CSV (one header line; level rows indented with two spaces).
-    pub fn to_csv(&self) -> String {
-        let mut out = self
-            .header()
-            .iter()
-            .map(|s| csv_escape(s))
-            .collect::<Vec<_>>()
-            .join(",");
-        out.push('\n');
+    /// Renders as CSV with the `csv` crate (one header line; level rows indented with two
+    /// spaces; fields holding a comma, quote or line break are quoted).
+    pub fn to_csv(&self) -> Result<String> {
+        let err = |e: String| StatsError::input("table1 CSV", e);
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        w.write_record(self.header())
+            .map_err(|e| err(e.to_string()))?;
         for r in &self.rows {
-            let mut f = vec![csv_escape(&Self::label(r))];
-            f.extend(r.cells.iter().map(|c| csv_escape(c)));
+            let mut f = vec![Self::label(r)];
+            f.extend(r.cells.iter().cloned());
             f.push(r.p.map(format_p).unwrap_or_default());
-            f.push(csv_escape(r.test.as_deref().unwrap_or("")));
-            out.push_str(&f.join(","));
-            out.push('\n');
+            f.push(r.test.clone().unwrap_or_default());
+            w.write_record(&f).map_err(|e| err(e.to_string()))?;
         }
-        out
+        let bytes = w.into_inner().map_err(|e| err(e.to_string()))?;
+        String::from_utf8(bytes).map_err(|e| err(e.to_string()))
     }
 
     /// Renders as a Markdown table.

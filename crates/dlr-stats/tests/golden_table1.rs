@@ -235,7 +235,7 @@ fn table1_layout_and_p_values_match_r() {
         "{md}"
     );
     assert!(md.contains("Fisher exact test"));
-    let csv = t.to_csv();
+    let csv = t.to_csv().unwrap();
     assert_eq!(csv.lines().count(), t.rows.len() + 1);
     // wfns level 1 in train: 27 of 79 = 34.2%.
     assert!(csv.contains("  1,27 (34.2%),12 (35.3%)"), "{csv}");
@@ -274,4 +274,32 @@ fn table1_degenerate_inputs_error() {
     // One group only.
     let one: Vec<String> = vec!["a".into(); 3];
     assert!(table1(&[v], &one, None, &Table1Options::default()).is_err());
+}
+
+#[test]
+fn table1_csv_quotes_commas_and_quotes() {
+    let groups: Vec<String> = ["a", "a", "a", "b", "b", "b"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let v = Table1Variable {
+        name: "Size, \"cm\"".into(),
+        values: VariableValues::Numeric(vec![1.0, 2.0, 3.0, 2.0, 3.0, 5.0]),
+    };
+    let t = table1(&[v], &groups, None, &Table1Options::default()).unwrap();
+    let csv = t.to_csv().unwrap();
+    let row = csv.lines().find(|l| l.starts_with("\"Size")).unwrap();
+    assert!(
+        row.starts_with("\"Size, \"\"cm\"\"\",2.00 ± 1.00,"),
+        "{csv}"
+    );
+    // Read back with the csv crate: the cell survives unchanged.
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let rec = r
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| r[0].starts_with("Size"))
+        .unwrap();
+    assert_eq!(&rec[0], "Size, \"cm\"");
+    assert_eq!(rec.len(), 5);
 }

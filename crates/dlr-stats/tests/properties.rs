@@ -105,7 +105,14 @@ proptest! {
         let _ = hosmer_lemeshow(&probs, &y, 10);
         let _ = decision_curve(&probs, &y, &default_dca_thresholds());
         let _ = youden_thresholds(&probs, &y);
-        let _ = evaluate(&y, &[("p".to_string(), probs.clone())], None, &EvaluateOptions::new("y", &["p"]));
+        let all_on = EvaluateOptions {
+            bootstrap: Some(BootstrapSettings { replicates: 20, seed: 1 }),
+            dca_thresholds: Some(default_dca_thresholds()),
+            calibration_clip: Some(1e-6),
+            ..EvaluateOptions::default()
+        };
+        let named = [("p".to_string(), probs.clone()), ("q".to_string(), probs.iter().map(|v| 1.0 - v).collect())];
+        let _ = evaluate(&y, None, &named, &all_on);
         if let Ok(f) = fisher_exact(&t) {
             prop_assert!((0.0..=1.0 + 1e-12).contains(&f.p));
         }
