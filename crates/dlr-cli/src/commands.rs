@@ -622,7 +622,10 @@ pub fn run_study(study: &Path, out: Option<&Path>, accept_partial: bool) -> Resu
         c.test_events
     );
     for e in &c.excluded {
-        eprintln!("excluded: patient {} ({}): {}", e.patient, e.stage, e.reason);
+        eprintln!(
+            "excluded: patient {} ({}): {}",
+            e.patient, e.stage, e.reason
+        );
     }
     for w in &record.warnings {
         eprintln!("warning: {w}");
@@ -634,14 +637,16 @@ pub fn run_study(study: &Path, out: Option<&Path>, accept_partial: bool) -> Resu
         eprintln!("audit FAIL: {}: {}", check.name, check.detail);
     }
     println!("model       cohort  AUC (95% CI, DeLong)");
-    for m in &record.evaluation.models {
-        for (name, coh) in [("train", &m.train), ("test", &m.test)] {
-            if let Some(a) = &coh.auc {
-                println!(
-                    "{:<11} {:<7} {:.3} ({:.3}-{:.3})",
-                    m.model, name, a.auc, a.lower, a.upper
-                );
-            }
+    for e in &record.evaluation.scores {
+        if let (Some(auc), Some(ci)) = (e.auc, e.auc_ci) {
+            println!(
+                "{:<11} {:<7} {:.3} ({:.3}-{:.3})",
+                e.score,
+                e.cohort.as_deref().unwrap_or(""),
+                auc,
+                ci[0],
+                ci[1]
+            );
         }
     }
     if let Some(f) = &record.rad_score {

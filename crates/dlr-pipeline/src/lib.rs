@@ -6,7 +6,6 @@ pub mod clinical;
 pub mod config;
 pub mod deep;
 pub mod error;
-pub mod evaluate;
 pub mod extract;
 pub mod models;
 pub mod parquet;

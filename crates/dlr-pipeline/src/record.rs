@@ -3,7 +3,6 @@
 
 use crate::config::StudyConfig;
 use crate::deep::BackboneChoice;
-use crate::evaluate::Evaluation;
 use dlr_learn::StepRecord;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -134,7 +133,7 @@ pub struct RunRecord {
     /// Models not fitted, with reasons.
     pub skipped_models: BTreeMap<String, String>,
     /// Evaluation.
-    pub evaluation: Evaluation,
+    pub evaluation: dlr_stats::Evaluation,
     /// Warnings for the reader of the report.
     pub warnings: Vec<String>,
     /// ROIs served from cache / computed.

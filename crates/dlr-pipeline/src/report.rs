@@ -3,6 +3,7 @@
 
 use crate::error::{PipelineError, Result};
 use crate::run::{LoadedStudy, RunRecord};
+use crate::stages::evaluate::{TEST, TRAIN};
 use dlr_report::{
     BaselineRow, CalibrationGroup, CalibrationSeries, DelongRow, Estimate, PerformanceRow,
     ReportBuilder, RocSeries, Table,
@@ -143,8 +144,19 @@ pub fn table1(
     out
 }
 
-fn est(p: &dlr_stats::Proportion) -> Estimate {
-    Estimate::with_ci(p.estimate, p.lower, p.upper)
+fn est(value: f64, ci: [f64; 2]) -> Estimate {
+    Estimate::with_ci(value, ci[0], ci[1])
+}
+
+/// The models of an evaluation, in report order (each listed once).
+fn model_names(ev: &dlr_stats::Evaluation) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for e in &ev.scores {
+        if !names.contains(&e.score) {
+            names.push(e.score.clone());
+        }
+    }
+    names
 }
 
 fn write_figure(
@@ -174,20 +186,25 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
     let ev = &record.evaluation;
     // Table 2.
     let mut perf = Vec::new();
-    for m in &ev.models {
-        for (cohort, c) in [("Training", &m.train), ("Test", &m.test)] {
-            let (Some(auc), Some(cut)) = (&c.auc, &c.cutoff) else {
+    let models = model_names(ev);
+    for m in &models {
+        for (cohort, label) in [(TRAIN, "Training"), (TEST, "Test")] {
+            let Some(c) = ev.get(m, Some(cohort)) else {
                 continue;
             };
+            let (Some(auc), Some(ci)) = (c.auc, c.auc_ci) else {
+                continue;
+            };
+            let y = &c.youden;
             perf.push(PerformanceRow {
-                model: m.model.clone(),
-                cohort: cohort.into(),
-                auc: Estimate::with_ci(auc.auc, auc.lower, auc.upper),
-                accuracy: est(&cut.accuracy),
-                sensitivity: est(&cut.sensitivity),
-                specificity: est(&cut.specificity),
-                ppv: est(&cut.ppv),
-                npv: est(&cut.npv),
+                model: m.clone(),
+                cohort: label.into(),
+                auc: Estimate::with_ci(auc, ci[0], ci[1]),
+                accuracy: est(y.accuracy, y.accuracy_ci),
+                sensitivity: est(y.sensitivity, y.sensitivity_ci),
+                specificity: est(y.specificity, y.specificity_ci),
+                ppv: est(y.ppv, y.ppv_ci),
+                npv: est(y.npv, y.npv_ci),
             });
         }
     }
@@ -197,18 +214,23 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
     );
     table2.notes.push(format!(
         "AUC with DeLong 95% CI; accuracy, sensitivity, specificity, PPV and NPV at the Youden cut-off chosen on the training cohort, with {} 95% CIs.",
-        ev.proportion_ci.label()
+        match ev.proportion_ci {
+            dlr_stats::BinomialCi::Wilson => "Wilson",
+            dlr_stats::BinomialCi::ClopperPearson => "Clopper–Pearson",
+        }
     ));
-    let delong_rows: Vec<DelongRow> = ev
-        .comparisons
-        .iter()
+    // Test-cohort comparisons first (the ones a reader looks for), then training.
+    let mut comparisons: Vec<&dlr_stats::Comparison> = ev.comparisons.iter().collect();
+    comparisons.sort_by_key(|c| c.cohort.as_deref() != Some(TEST));
+    let delong_rows: Vec<DelongRow> = comparisons
+        .into_iter()
         .map(|c| DelongRow {
-            cohort: c.cohort.clone(),
+            cohort: c.cohort.clone().unwrap_or_default(),
             model_a: c.a.clone(),
             model_b: c.b.clone(),
             auc_a: c.auc_a,
             auc_b: c.auc_b,
-            difference: Estimate::point(c.auc_a - c.auc_b),
+            difference: Estimate::with_ci(c.difference, c.difference_ci[0], c.difference_ci[1]),
             p_value: c.p,
         })
         .collect();
@@ -282,28 +304,23 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
         b = b.table(Some("delong"), table3.clone());
     }
     // Figures.
-    for cohort in ["train", "test"] {
-        let series: Vec<RocSeries> = ev
-            .models
+    for cohort in [TRAIN, TEST] {
+        let series: Vec<RocSeries> = models
             .iter()
             .filter_map(|m| {
-                let c = if cohort == "train" { &m.train } else { &m.test };
-                let auc = c.auc.as_ref()?;
+                let c = ev.get(m, Some(cohort))?;
+                let (auc, ci) = (c.auc?, c.auc_ci?);
                 Some(RocSeries {
-                    label: format!(
-                        "{} (AUC {})",
-                        m.model,
-                        dlr_report::fmt_ci(auc.auc, auc.lower, auc.upper)
-                    ),
-                    fpr: c.roc.iter().map(|p| p.0).collect(),
-                    tpr: c.roc.iter().map(|p| p.1).collect(),
+                    label: format!("{m} (AUC {})", dlr_report::fmt_ci(auc, ci[0], ci[1])),
+                    fpr: c.roc.iter().map(|p| p[0]).collect(),
+                    tpr: c.roc.iter().map(|p| p[1]).collect(),
                 })
             })
             .collect();
         if series.is_empty() {
             continue;
         }
-        let title = if cohort == "train" {
+        let title = if cohort == TRAIN {
             "ROC curves, training cohort"
         } else {
             "ROC curves, test cohort"
@@ -312,13 +329,12 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
         write_figure(&figdir, &format!("roc_{cohort}"), &fig, &mut files)?;
         b = b.figure(Some(&format!("roc_{cohort}")), &fig, title);
     }
-    let cal: Vec<CalibrationSeries> = ev
-        .models
+    let cal: Vec<CalibrationSeries> = models
         .iter()
         .filter_map(|m| {
-            let c = m.test.calibration.as_ref()?;
+            let c = ev.get(m, Some(TEST))?.calibration.as_ref()?;
             Some(CalibrationSeries {
-                label: format!("{} (slope {:.2}, Brier {:.3})", m.model, c.slope, c.brier),
+                label: format!("{m} (slope {:.2}, Brier {:.3})", c.slope, c.brier),
                 groups: Vec::<CalibrationGroup>::new(),
                 smooth_predicted: c.smooth_curve.iter().map(|p| p.predicted).collect(),
                 smooth_observed: c
@@ -339,16 +355,15 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
             );
         }
     }
-    let dca: Vec<(String, Vec<f64>)> = ev
-        .models
+    let test_curve = |m: &String| {
+        ev.get(m, Some(TEST))
+            .and_then(|e| e.decision_curve.as_ref())
+    };
+    let dca: Vec<(String, Vec<f64>)> = models
         .iter()
-        .filter_map(|m| {
-            m.decision_curve
-                .as_ref()
-                .map(|d| (m.model.clone(), d.net_benefit_model.clone()))
-        })
+        .filter_map(|m| test_curve(m).map(|d| (m.clone(), d.net_benefit_model.clone())))
         .collect();
-    if let Some(d) = ev.models.iter().find_map(|m| m.decision_curve.as_ref()) {
+    if let Some(d) = models.iter().find_map(test_curve) {
         let mut series = dca.clone();
         series.push(("Treat all".into(), d.net_benefit_treat_all.clone()));
         series.push(("Treat none".into(), d.net_benefit_treat_none.clone()));

@@ -67,7 +67,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
 
     let (preds, evaluation, shape_only, mask_only) = ctx.stage("evaluate", |ctx| -> Result<_> {
         let preds = evaluate::predict_cohorts(cfg, &fitted, &matrices.train, &matrices.test)?;
-        let evaluation = evaluate::evaluate_predictions(cfg, &preds, &split);
+        let evaluation = evaluate::evaluate_predictions(cfg, &preds, &split)?;
         let shape_only = evaluate::shape_only_baseline(cfg, study, &split, &evaluation, ctx);
         let mask_only =
             evaluate::mask_only_baseline(cfg, &features.mask_only, &split, &evaluation, ctx)?;

@@ -25,12 +25,19 @@ fn cohort(dir: &Path, patients: usize, seed: u64, null: bool) -> StudyConfig {
 }
 
 fn test_auc(rec: &dlr_pipeline::run::RunRecord, model: &str) -> dlr_stats::AucCi {
-    rec.evaluation
-        .models
-        .iter()
-        .find(|m| m.model == model)
-        .and_then(|m| m.test.auc)
-        .unwrap_or_else(|| panic!("no test AUC for {model}: {:?}", rec.skipped_models))
+    let e = rec
+        .evaluation
+        .get(model, Some("test"))
+        .unwrap_or_else(|| panic!("no test evaluation for {model}: {:?}", rec.skipped_models));
+    let (auc, ci, se) = (e.auc.unwrap(), e.auc_ci.unwrap(), e.auc_se.unwrap());
+    dlr_stats::AucCi {
+        auc,
+        lower: ci[0],
+        upper: ci[1],
+        se,
+        var: se * se,
+        level: rec.evaluation.level,
+    }
 }
 
 #[test]
@@ -130,12 +137,17 @@ fn null_cohort_test_auc_ci_covers_one_half() {
     )
     .unwrap();
     let mut checked = 0;
-    for m in &rec.evaluation.models {
-        if let Some(a) = &m.test.auc {
+    for e in rec
+        .evaluation
+        .scores
+        .iter()
+        .filter(|e| e.cohort.as_deref() == Some("test"))
+    {
+        if let Some(ci) = e.auc_ci {
             assert!(
-                a.lower <= 0.5 && 0.5 <= a.upper,
-                "{}: test AUC CI {a:?} excludes 0.5 on null data",
-                m.model
+                ci[0] <= 0.5 && 0.5 <= ci[1],
+                "{}: test AUC CI {ci:?} excludes 0.5 on null data",
+                e.score
             );
             checked += 1;
         }

@@ -181,7 +181,13 @@ mod tests {
         std::fs::write(out.join("cache/roi-features/k.json"), "[]").unwrap();
         std::fs::write(out.join("notes.txt"), "the user's").unwrap();
         clear_previous_outputs(out).unwrap();
-        for f in ["record.json", "predictions.csv", "model.dlr", "report.html", "figures"] {
+        for f in [
+            "record.json",
+            "predictions.csv",
+            "model.dlr",
+            "report.html",
+            "figures",
+        ] {
             assert!(!out.join(f).exists(), "{f} left behind");
         }
         assert!(out.join("cache/roi-features/k.json").exists());

@@ -5,12 +5,12 @@
 
 use crate::config::{ModelName, StudyConfig};
 use crate::error::Result;
-use crate::evaluate::Evaluation;
 use crate::models::{FittedModels, Inputs, MODEL_NAMES};
 use crate::record::MaskOnlyBaseline;
 use crate::stages::context::RunContext;
 use crate::stages::split::SplitCohort;
 use dlr_learn::Matrix;
+use dlr_stats::Evaluation;
 use std::collections::BTreeMap;
 
 /// Probabilities per model (and the rad-score) for the training and test rows.
@@ -41,38 +41,76 @@ pub fn predict_cohorts(
     })
 }
 
-/// Evaluates every model's predictions (the cut-off is chosen on the training cohort).
+/// The cohort name of training rows in the evaluation (test rows are `"test"`).
+pub const TRAIN: &str = "train";
+/// The cohort name of test rows in the evaluation.
+pub const TEST: &str = "test";
+
+/// The evaluation options of a study: the configured proportion CI, the bootstrap CI when asked
+/// (seeded with the split seed), decision curves at 1–99 %, probabilities clipped at 1e-6 for
+/// calibration.
+pub fn evaluate_options(cfg: &StudyConfig) -> dlr_stats::EvaluateOptions {
+    dlr_stats::EvaluateOptions {
+        proportion_ci: cfg.evaluation.proportion_ci.method(),
+        bootstrap: (cfg.evaluation.bootstrap > 0).then(|| dlr_stats::BootstrapSettings {
+            replicates: cfg.evaluation.bootstrap,
+            seed: cfg.split.seed,
+        }),
+        dca_thresholds: Some(dlr_stats::calibration::default_dca_thresholds()),
+        calibration_clip: Some(1e-6),
+        ..Default::default()
+    }
+}
+
+/// Evaluates every model's predictions with the one evaluation engine (`dlr_stats::evaluate`,
+/// also behind `dlr evaluate`): rows are the training rows then the test rows, the cut-off is
+/// chosen on the training cohort, models are in report order.
 pub fn evaluate_predictions(
     cfg: &StudyConfig,
     preds: &CohortPredictions,
     split: &SplitCohort,
-) -> Evaluation {
-    crate::evaluate::evaluate(
-        &preds.train,
-        &split.y_train(),
-        &preds.test,
-        &split.y_test(),
-        cfg.evaluation.proportion_ci,
-        &MODEL_NAMES,
-        (cfg.evaluation.bootstrap, cfg.split.seed),
-    )
+) -> Result<Evaluation> {
+    let mut labels = split.y_train();
+    labels.extend(split.y_test());
+    let cohort_of_row: Vec<String> = std::iter::repeat_n(TRAIN.to_string(), split.fold.train.len())
+        .chain(std::iter::repeat_n(TEST.to_string(), split.fold.test.len()))
+        .collect();
+    let scores: Vec<(String, Vec<f64>)> = MODEL_NAMES
+        .iter()
+        .filter_map(|m| {
+            let train = preds.train.get(*m)?;
+            let test = preds.test.get(*m)?;
+            Some((m.to_string(), train.iter().chain(test).copied().collect()))
+        })
+        .collect();
+    Ok(dlr_stats::evaluate(
+        &labels,
+        Some(dlr_stats::CohortAssignment {
+            cohort_of_row: &cohort_of_row,
+            training: TRAIN,
+        }),
+        &scores,
+        &evaluate_options(cfg),
+    )?)
 }
 
 /// The training-cohort Youden cut-off of each model.
 pub fn cutoffs(evaluation: &Evaluation) -> BTreeMap<String, f64> {
     evaluation
-        .models
+        .scores
         .iter()
-        .filter_map(|m| m.threshold.map(|t| (m.model.clone(), t)))
+        .filter(|e| e.is_train)
+        .map(|e| (e.score.clone(), e.youden.threshold))
         .collect()
 }
 
 /// The best test AUC of the study's models, with the model's name.
 fn best_test_auc(evaluation: &Evaluation) -> Option<(String, f64)> {
     evaluation
-        .models
+        .scores
         .iter()
-        .filter_map(|m| m.test.auc.map(|a| (m.model.clone(), a.auc)))
+        .filter(|e| e.cohort.as_deref() == Some(TEST))
+        .filter_map(|e| e.auc.map(|a| (e.score.clone(), a)))
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
@@ -155,10 +193,8 @@ pub fn mask_only_baseline(
         return Ok(None);
     }
     let Some(deep_auc) = evaluation
-        .models
-        .iter()
-        .find(|m| m.model == ModelName::Deep.as_str())
-        .and_then(|m| m.test.auc.map(|a| a.auc))
+        .get(ModelName::Deep.as_str(), Some(TEST))
+        .and_then(|e| e.auc)
     else {
         return Ok(None);
     };
@@ -233,22 +269,54 @@ mod tests {
 
     #[test]
     fn cutoffs_and_best_auc_come_from_the_evaluation() {
-        let y_train = [false, false, false, true, true, true];
-        let y_test = [false, false, true, true];
-        let mut train = BTreeMap::new();
-        train.insert("radiomics".to_string(), vec![0.1, 0.2, 0.6, 0.5, 0.8, 0.9]);
-        train.insert("clinical".to_string(), vec![0.3, 0.4, 0.5, 0.4, 0.6, 0.7]);
-        let mut test = BTreeMap::new();
-        test.insert("radiomics".to_string(), vec![0.2, 0.7, 0.6, 0.9]);
-        test.insert("clinical".to_string(), vec![0.5, 0.3, 0.2, 0.6]);
-        let ev = crate::evaluate::evaluate(
-            &train,
-            &y_train,
-            &test,
-            &y_test,
-            crate::config::ProportionCiSetting::Wilson,
-            &MODEL_NAMES,
-            (0, 1),
+        let split = SplitCohort {
+            cohort: crate::stages::split::Cohort {
+                members: (0..10).collect(),
+                ids: (0..10).map(|i| format!("P{i}")).collect(),
+                y: vec![
+                    false, false, false, true, true, true, false, false, true, true,
+                ],
+            },
+            fold: dlr_learn::Fold {
+                train: (0..6).collect(),
+                test: (6..10).collect(),
+            },
+            duplicates: None,
+            checks: Vec::new(),
+        };
+        let mut preds = CohortPredictions::default();
+        preds
+            .train
+            .insert("radiomics".to_string(), vec![0.1, 0.2, 0.6, 0.5, 0.8, 0.9]);
+        preds
+            .train
+            .insert("clinical".to_string(), vec![0.3, 0.4, 0.5, 0.4, 0.6, 0.7]);
+        preds
+            .test
+            .insert("radiomics".to_string(), vec![0.2, 0.7, 0.6, 0.9]);
+        preds
+            .test
+            .insert("clinical".to_string(), vec![0.5, 0.3, 0.2, 0.6]);
+        let cfg = StudyConfig::from_toml_str(
+            "[study]\nname = \"t\"\nmanifest = \"m.csv\"\noutcome = \"y\"\nphases = [\"US\"]\n",
+            std::path::Path::new("."),
+        )
+        .unwrap();
+        let ev = evaluate_predictions(&cfg, &preds, &split).unwrap();
+        // Report order: radiomics before clinical, training cohort first.
+        let order: Vec<(&str, &str)> = ev
+            .scores
+            .iter()
+            .map(|e| (e.score.as_str(), e.cohort.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("radiomics", "train"),
+                ("radiomics", "test"),
+                ("clinical", "train"),
+                ("clinical", "test")
+            ]
         );
         let cuts = cutoffs(&ev);
         assert_eq!(cuts.len(), 2);
