@@ -6,6 +6,7 @@
 //! [`Transform`] (selectors, scalers) or [`PredictProba`] (classifiers).
 
 use crate::error::Result;
+use crate::fitted::FittedClassifier;
 use crate::matrix::Matrix;
 
 /// Something fitted on training rows that maps a matrix to a matrix (selectors, scalers).
@@ -29,10 +30,13 @@ pub trait Fit {
 }
 
 /// A classifier that can be fitted and then predicts probabilities (object-safe, used by
-/// stacking and the validation schemes).
+/// stacking, pipelines and the validation schemes).
+///
+/// Fitting returns a [`FittedClassifier`]: a closed, serde-serialisable enum of every fitted
+/// model kind, so any fitted classifier (stacks and pipelines included) can be saved and loaded.
 pub trait Classifier: Send + Sync {
     /// Short name for reports.
     fn name(&self) -> String;
-    /// Fits on the training rows and returns a boxed probability predictor.
-    fn fit_boxed(&self, x: &Matrix, y: &[bool]) -> Result<Box<dyn PredictProba + Send + Sync>>;
+    /// Fits on the given training rows only and returns the fitted model.
+    fn fit_classifier(&self, x: &Matrix, y: &[bool]) -> Result<FittedClassifier>;
 }

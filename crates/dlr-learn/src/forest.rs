@@ -1,18 +1,26 @@
 //! Breiman's random forest for binary classification: bootstrap samples, Gini splits over
 //! `mtry = ⌊√p⌋` randomly drawn features per node, trees grown to purity (node size 1),
-//! class probability = fraction of trees voting positive, out-of-bag error.
+//! class probability = fraction of trees voting positive, out-of-bag error and out-of-bag
+//! predictions ([`RandomForest::fit_with_oob`]).
 //!
 //! Trees are grown in parallel with rayon; tree `t` draws from its own ChaCha8 stream
-//! (`seed`, stream `t`), and votes are integer counts, so results are bitwise identical for any
-//! thread count.
+//! (`seed`, stream `t`: first its `n` bootstrap row indices, `gen_range(0..n)` each, then its
+//! split features), and votes are summed per row in tree order, so results are bitwise
+//! identical for any thread count.
+//!
+//! The fitted forest ([`RandomForestFit`]) keeps the tree structure only (split features,
+//! thresholds, leaf votes); neither the training rows, the outcomes nor the bootstrap samples
+//! are stored.
 
 use crate::error::{LearnError, Result};
 use crate::estimator::{Classifier, Fit, PredictProba};
+use crate::fitted::FittedClassifier;
 use crate::matrix::{check_labels, Matrix};
 use rand::seq::index::sample;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of [`RandomForest`].
 #[derive(Debug, Clone, PartialEq)]
@@ -75,10 +83,14 @@ pub struct RandomForest {
     params: RandomForestParams,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// One node of a tree. JSON: a split `{"feature": j, "threshold": t, "left": a, "right": b}`
+/// (rows with `x_j <= t` go to node `a`), or a leaf `{"vote": v}` (v in {0, 0.5, 1}).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
 enum Node {
     Split {
         feature: usize,
+        #[serde(with = "crate::serde_float::nonfinite")]
         threshold: f64,
         left: usize,
         right: usize,
@@ -88,14 +100,48 @@ enum Node {
     },
 }
 
-/// One fitted tree.
-#[derive(Debug, Clone, PartialEq)]
+/// One fitted tree: nodes in growth order, the root first; children always follow their parent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "UncheckedTree")]
 pub struct Tree {
     nodes: Vec<Node>,
 }
 
+#[derive(Deserialize)]
+struct UncheckedTree {
+    nodes: Vec<Node>,
+}
+
+impl TryFrom<UncheckedTree> for Tree {
+    type Error = LearnError;
+    /// Refuses a tree whose child links do not point forward inside the node list (which could
+    /// loop or index out of range when predicting).
+    fn try_from(t: UncheckedTree) -> Result<Self> {
+        let n = t.nodes.len();
+        if n == 0 {
+            return Err(LearnError::data("random forest tree", "no nodes"));
+        }
+        for (k, node) in t.nodes.iter().enumerate() {
+            if let Node::Split { left, right, .. } = node {
+                if !(*left > k && *right > k && *left < n && *right < n) {
+                    return Err(LearnError::data(
+                        "random forest tree",
+                        format!(
+                            "node {k} links to nodes {left} and {right}, outside {}..{n}",
+                            k + 1
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(Tree { nodes: t.nodes })
+    }
+}
+
 impl Tree {
-    fn vote(&self, row: &[f64]) -> f64 {
+    /// The tree's vote for one row (columns in the forest's training order): the leaf value
+    /// 0, 0.5 (a tie in the leaf) or 1.
+    pub fn vote(&self, row: &[f64]) -> f64 {
         let mut k = 0;
         loop {
             match &self.nodes[k] {
@@ -115,19 +161,55 @@ impl Tree {
             }
         }
     }
+
+    /// Number of nodes.
+    pub fn n_nodes(&self) -> usize {
+        self.nodes.len()
+    }
+
+    fn max_feature(&self) -> Option<usize> {
+        self.nodes
+            .iter()
+            .filter_map(|n| match n {
+                Node::Split { feature, .. } => Some(*feature),
+                Node::Leaf { .. } => None,
+            })
+            .max()
+    }
 }
 
-/// A fitted forest.
-#[derive(Debug, Clone, PartialEq)]
+/// A fitted forest: tree structure only (no training rows, outcomes or bootstrap samples).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RandomForestFit {
     /// Feature names.
     pub names: Vec<String>,
     /// The trees.
     pub trees: Vec<Tree>,
-    /// Out-of-bag misclassification rate (rows never out of bag are left out).
+    /// Out-of-bag misclassification rate (rows never out of bag are left out; NaN if none is
+    /// ever out of bag).
+    #[serde(with = "crate::serde_float::nonfinite")]
     pub oob_error: f64,
     /// mtry used.
     pub mtry: usize,
+}
+
+impl RandomForestFit {
+    /// Checks that there is at least one tree and every split feature is a known column.
+    pub fn validate(&self) -> Result<()> {
+        if self.trees.is_empty() {
+            return Err(LearnError::data("RandomForestFit", "no trees"));
+        }
+        let p = self.names.len();
+        if let Some(f) = self.trees.iter().filter_map(Tree::max_feature).max() {
+            if f >= p {
+                return Err(LearnError::data(
+                    "RandomForestFit",
+                    format!("a split uses feature {f} of {p}"),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 fn gini_split(xs: &mut [(f64, bool)], n_pos: usize) -> Option<(f64, f64)> {
@@ -218,9 +300,17 @@ fn grow_tree(
     Tree { nodes }
 }
 
-impl Fit for RandomForest {
-    type Fitted = RandomForestFit;
-    fn fit(&self, x: &Matrix, y: &[bool]) -> Result<RandomForestFit> {
+impl RandomForest {
+    /// The validated parameters.
+    pub fn params(&self) -> &RandomForestParams {
+        &self.params
+    }
+
+    /// Fits the forest and also returns the out-of-bag probability of every training row: the
+    /// mean vote of the trees whose bootstrap sample did not contain the row (NaN for a row that
+    /// was in every tree's sample). The OOB predictions are returned, not stored in the fit.
+    /// Bitwise identical for any thread count.
+    pub fn fit_with_oob(&self, x: &Matrix, y: &[bool]) -> Result<(RandomForestFit, Vec<f64>)> {
         check_labels(x, y, "RandomForest::fit")?;
         x.check_finite("RandomForest::fit")?;
         if x.n_cols() == 0 {
@@ -254,22 +344,29 @@ impl Fit for RandomForest {
                 (grow_tree(x, y, rows, mtry, min_node, &mut rng), in_bag)
             })
             .collect();
-        let mut oob_votes = vec![0.0; n];
-        let mut oob_count = vec![0usize; n];
-        for (tree, in_bag) in &grown {
-            for i in 0..n {
-                if !in_bag[i] {
-                    oob_votes[i] += tree.vote(x.row(i));
-                    oob_count[i] += 1;
+        // per row, votes summed over its out-of-bag trees in tree order
+        let oob: Vec<f64> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let (mut votes, mut count) = (0.0, 0usize);
+                for (tree, in_bag) in &grown {
+                    if !in_bag[i] {
+                        votes += tree.vote(x.row(i));
+                        count += 1;
+                    }
                 }
-            }
-        }
+                if count > 0 {
+                    votes / count as f64
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect();
         let (mut wrong, mut counted) = (0usize, 0usize);
-        for i in 0..n {
-            if oob_count[i] > 0 {
+        for (p, &yi) in oob.iter().zip(y) {
+            if !p.is_nan() {
                 counted += 1;
-                let pred = oob_votes[i] / oob_count[i] as f64 > 0.5;
-                wrong += usize::from(pred != y[i]);
+                wrong += usize::from((*p > 0.5) != yi);
             }
         }
         let oob_error = if counted > 0 {
@@ -277,12 +374,20 @@ impl Fit for RandomForest {
         } else {
             f64::NAN
         };
-        Ok(RandomForestFit {
+        let fit = RandomForestFit {
             names: x.names().to_vec(),
             trees: grown.into_iter().map(|(t, _)| t).collect(),
             oob_error,
             mtry,
-        })
+        };
+        Ok((fit, oob))
+    }
+}
+
+impl Fit for RandomForest {
+    type Fitted = RandomForestFit;
+    fn fit(&self, x: &Matrix, y: &[bool]) -> Result<RandomForestFit> {
+        Ok(self.fit_with_oob(x, y)?.0)
     }
 }
 
@@ -305,7 +410,7 @@ impl Classifier for RandomForest {
     fn name(&self) -> String {
         "random_forest".into()
     }
-    fn fit_boxed(&self, x: &Matrix, y: &[bool]) -> Result<Box<dyn PredictProba + Send + Sync>> {
-        Ok(Box::new(self.fit(x, y)?))
+    fn fit_classifier(&self, x: &Matrix, y: &[bool]) -> Result<FittedClassifier> {
+        Ok(FittedClassifier::RandomForest(self.fit(x, y)?))
     }
 }

@@ -14,9 +14,11 @@
 //! `lambda.1se` are chosen from the fold-size-weighted mean curve.
 
 use crate::error::{LearnError, Result};
+use crate::fitted::FittedClassifier;
 use crate::matrix::{check_labels, Matrix};
-use crate::util::auc;
+use crate::stats::auc;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 const PMIN: f64 = 1e-9;
 const BIG: f64 = 9.9e35;
@@ -27,7 +29,7 @@ const MNLAM: usize = 5;
 const CV_PROB_MIN: f64 = 1e-5;
 
 /// The fitted lambda path of a binomial LASSO.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LassoPath {
     /// Lambda values, decreasing.
     pub lambda: Vec<f64>,
@@ -36,8 +38,10 @@ pub struct LassoPath {
     /// Coefficients at each lambda (`beta[l][j]`).
     pub beta: Vec<Vec<f64>>,
     /// Fraction of null deviance explained at each lambda.
+    #[serde(with = "crate::serde_float::nonfinite_vec")]
     pub dev_ratio: Vec<f64>,
     /// Null deviance `2 n · H(ȳ)`.
+    #[serde(with = "crate::serde_float::nonfinite")]
     pub null_deviance: f64,
     /// Number of non-zero coefficients at each lambda.
     pub nzero: Vec<usize>,
@@ -521,7 +525,7 @@ pub fn interpolate_coefficients(path: &LassoPath, s: f64) -> (f64, Vec<f64>) {
 type FoldPredictions = (Vec<usize>, Vec<Vec<f64>>);
 
 /// The cross-validation loss.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CvMeasure {
     /// Binomial deviance (lower is better), glmnet's `type.measure = "deviance"`.
     Deviance,
@@ -530,7 +534,7 @@ pub enum CvMeasure {
 }
 
 /// Which lambda of a CV fit to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LambdaChoice {
     /// The lambda with the best CV measure (largest such lambda on ties).
     Min,
@@ -660,16 +664,19 @@ pub struct LassoCv {
     params: LassoCvParams,
 }
 
-/// Result of [`LassoCv::fit`]: the full-data path, the CV curve and the chosen lambdas.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// Result of [`LassoCv::fit`]: the full-data path, the CV curve and the chosen lambdas (no
+/// training rows, outcomes or per-row fold assignment).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LassoCvFit {
     /// Feature names (columns of the training matrix).
     pub feature_names: Vec<String>,
     /// Path fitted on all training rows.
     pub path: LassoPath,
     /// Mean CV measure per lambda.
+    #[serde(with = "crate::serde_float::nonfinite_vec")]
     pub cvm: Vec<f64>,
     /// Standard error of the CV measure per lambda.
+    #[serde(with = "crate::serde_float::nonfinite_vec")]
     pub cvsd: Vec<f64>,
     /// Measure used.
     pub measure: CvMeasure,
@@ -677,8 +684,8 @@ pub struct LassoCvFit {
     pub index_min: usize,
     /// Index (0-based) of lambda.1se.
     pub index_1se: usize,
-    /// Fold id of every training row as used.
-    pub fold_ids: Vec<usize>,
+    /// Number of CV folds used (the per-row fold assignment is not kept).
+    pub n_folds: usize,
 }
 
 impl LassoCv {
@@ -831,12 +838,48 @@ impl LassoCv {
             measure: p.measure,
             index_min,
             index_1se,
-            fold_ids,
+            n_folds: folds.len(),
         })
     }
 }
 
 impl LassoCvFit {
+    /// Checks the path and CV curve lengths, the chosen indices, and one finite coefficient per
+    /// feature at every lambda.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |what: String| Err(LearnError::data("LassoCvFit", what));
+        let n = self.path.lambda.len();
+        if n == 0 {
+            return bad("empty lambda path".into());
+        }
+        if self.path.a0.len() != n || self.path.beta.len() != n {
+            return bad(format!(
+                "{n} lambdas but {} intercepts and {} coefficient vectors",
+                self.path.a0.len(),
+                self.path.beta.len()
+            ));
+        }
+        if self.cvm.len() != n || self.cvsd.len() != n {
+            return bad(format!("{n} lambdas but a CV curve of {}", self.cvm.len()));
+        }
+        if self.index_min >= n || self.index_1se >= n {
+            return bad(format!(
+                "chosen lambda index {} / {} outside the path of {n}",
+                self.index_min, self.index_1se
+            ));
+        }
+        let p = self.feature_names.len();
+        if self.path.beta.iter().any(|b| b.len() != p) {
+            return bad(format!("coefficient vectors do not have {p} entries"));
+        }
+        let finite = self.path.a0.iter().all(|v| v.is_finite())
+            && self.path.beta.iter().flatten().all(|v| v.is_finite());
+        if !finite {
+            return bad("non-finite coefficient".into());
+        }
+        Ok(())
+    }
+
     /// Path index of the chosen lambda.
     pub fn index(&self, which: LambdaChoice) -> usize {
         match which {
@@ -897,12 +940,19 @@ pub struct LassoClassifier {
 }
 
 /// A fitted [`LassoClassifier`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LassoClassifierFit {
     /// The CV fit.
     pub fit: LassoCvFit,
     /// Which lambda predicts.
     pub choice: LambdaChoice,
+}
+
+impl LassoClassifierFit {
+    /// Checks the LASSO-CV fit.
+    pub fn validate(&self) -> Result<()> {
+        self.fit.validate()
+    }
 }
 
 impl crate::estimator::PredictProba for LassoClassifierFit {
@@ -920,12 +970,8 @@ impl crate::estimator::Classifier for LassoClassifier {
     fn name(&self) -> String {
         "lasso".into()
     }
-    fn fit_boxed(
-        &self,
-        x: &Matrix,
-        y: &[bool],
-    ) -> Result<Box<dyn crate::estimator::PredictProba + Send + Sync>> {
-        Ok(Box::new(LassoClassifierFit {
+    fn fit_classifier(&self, x: &Matrix, y: &[bool]) -> Result<FittedClassifier> {
+        Ok(FittedClassifier::from(LassoClassifierFit {
             fit: self.cv.fit(x, y)?,
             choice: self.choice,
         }))

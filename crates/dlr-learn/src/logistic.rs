@@ -4,8 +4,11 @@
 
 use crate::error::{LearnError, Result};
 use crate::estimator::{Classifier, Fit, PredictProba};
+use crate::fitted::FittedClassifier;
 use crate::matrix::{check_labels, Matrix};
-use crate::util::{pnorm, qnorm, sigmoid, spd_inverse};
+use crate::util::{sigmoid, spd_inverse};
+use dlr_stats::dist::{norm_cdf, norm_quantile};
+use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of [`LogisticRegression`].
 #[derive(Debug, Clone, PartialEq)]
@@ -78,29 +81,38 @@ pub struct LogisticRegression {
     params: LogisticParams,
 }
 
-/// One row of the coefficient table.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// One row of the coefficient table (values may be non-finite, e.g. an odds-ratio bound that
+/// overflows; JSON writes NaN as `null` and ±∞ as `"inf"`/`"-inf"`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CoefRow {
     /// `(Intercept)` or the feature name.
     pub name: String,
     /// Estimate (log odds).
+    #[serde(with = "crate::serde_float::nonfinite")]
     pub estimate: f64,
     /// Wald standard error.
+    #[serde(with = "crate::serde_float::nonfinite")]
     pub std_error: f64,
     /// Wald z.
+    #[serde(with = "crate::serde_float::nonfinite")]
     pub z: f64,
     /// Two-sided p.
+    #[serde(with = "crate::serde_float::nonfinite")]
     pub p_value: f64,
     /// Odds ratio `exp(estimate)`.
+    #[serde(with = "crate::serde_float::nonfinite")]
     pub odds_ratio: f64,
     /// Wald CI of the odds ratio, lower.
+    #[serde(with = "crate::serde_float::nonfinite")]
     pub or_lower: f64,
     /// Wald CI of the odds ratio, upper.
+    #[serde(with = "crate::serde_float::nonfinite")]
     pub or_upper: f64,
 }
 
-/// A fitted logistic model.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// A fitted logistic model: coefficients, their Wald table and summary deviances (no training
+/// rows, outcomes or fitted values).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogisticFit {
     /// Feature names (without the intercept).
     pub names: Vec<String>,
@@ -109,10 +121,13 @@ pub struct LogisticFit {
     /// Coefficient table (intercept first).
     pub table: Vec<CoefRow>,
     /// Residual deviance.
+    #[serde(with = "crate::serde_float::nonfinite")]
     pub deviance: f64,
     /// Null deviance.
+    #[serde(with = "crate::serde_float::nonfinite")]
     pub null_deviance: f64,
     /// AIC = deviance + 2k.
+    #[serde(with = "crate::serde_float::nonfinite")]
     pub aic: f64,
     /// IRLS iterations used.
     pub iterations: usize,
@@ -240,7 +255,7 @@ impl Fit for LogisticRegression {
             });
         }
         // as R's summary.glm: the covariance is (XᵀWX)⁻¹ of the last IRLS step
-        let zq = qnorm(0.5 + prm.level / 2.0);
+        let zq = norm_quantile(0.5 + prm.level / 2.0);
         let mut names = vec!["(Intercept)".to_string()];
         names.extend(x.names().iter().cloned());
         let table = (0..p)
@@ -252,7 +267,7 @@ impl Fit for LogisticRegression {
                     estimate: beta[j],
                     std_error: se,
                     z,
-                    p_value: 2.0 * pnorm(-z.abs()),
+                    p_value: 2.0 * norm_cdf(-z.abs()),
                     odds_ratio: beta[j].exp(),
                     or_lower: (beta[j] - zq * se).exp(),
                     or_upper: (beta[j] + zq * se).exp(),
@@ -274,6 +289,24 @@ impl Fit for LogisticRegression {
 }
 
 impl LogisticFit {
+    /// Checks that there is one finite coefficient per feature plus the intercept.
+    pub fn validate(&self) -> Result<()> {
+        if self.coef.len() != self.names.len() + 1 {
+            return Err(LearnError::data(
+                "LogisticFit",
+                format!(
+                    "{} coefficients for {} features and the intercept",
+                    self.coef.len(),
+                    self.names.len()
+                ),
+            ));
+        }
+        if self.coef.iter().any(|c| !c.is_finite()) {
+            return Err(LearnError::data("LogisticFit", "non-finite coefficient"));
+        }
+        Ok(())
+    }
+
     /// Linear predictor for every row of `x` (columns matched by name).
     pub fn linear_predictor(&self, x: &Matrix) -> Result<Vec<f64>> {
         let x = if x.names() == self.names.as_slice() {
@@ -304,8 +337,8 @@ impl Classifier for LogisticRegression {
     fn name(&self) -> String {
         "logistic".into()
     }
-    fn fit_boxed(&self, x: &Matrix, y: &[bool]) -> Result<Box<dyn PredictProba + Send + Sync>> {
-        Ok(Box::new(self.fit(x, y)?))
+    fn fit_classifier(&self, x: &Matrix, y: &[bool]) -> Result<FittedClassifier> {
+        Ok(FittedClassifier::Logistic(self.fit(x, y)?))
     }
 }
 
@@ -329,7 +362,7 @@ impl Default for ClinicalModel {
 }
 
 /// Result of [`ClinicalModel`]: the univariable screen and the multivariable fit.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClinicalFit {
     /// Univariable rows (the slope row of each single-variable fit).
     pub univariable: Vec<CoefRow>,
@@ -380,6 +413,20 @@ impl Fit for ClinicalModel {
     }
 }
 
+impl ClinicalFit {
+    /// Checks the multivariable model and that it uses exactly the selected variables.
+    pub fn validate(&self) -> Result<()> {
+        self.model.validate()?;
+        if self.model.names != self.selected {
+            return Err(LearnError::data(
+                "ClinicalFit",
+                "the multivariable model's variables differ from the selected ones",
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl PredictProba for ClinicalFit {
     fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>> {
         self.model.predict_proba(x)
@@ -390,7 +437,7 @@ impl Classifier for ClinicalModel {
     fn name(&self) -> String {
         "clinical".into()
     }
-    fn fit_boxed(&self, x: &Matrix, y: &[bool]) -> Result<Box<dyn PredictProba + Send + Sync>> {
-        Ok(Box::new(self.fit(x, y)?))
+    fn fit_classifier(&self, x: &Matrix, y: &[bool]) -> Result<FittedClassifier> {
+        Ok(FittedClassifier::Clinical(self.fit(x, y)?))
     }
 }

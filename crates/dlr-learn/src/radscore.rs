@@ -5,7 +5,7 @@ use crate::lasso::{LambdaChoice, LassoCvFit};
 use crate::matrix::Matrix;
 
 /// `Rad-score = b0 + Σ b_j × feature_j` over the non-zero LASSO coefficients.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RadScore {
     /// Intercept b0.
     pub intercept: f64,

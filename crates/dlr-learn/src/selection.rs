@@ -352,7 +352,7 @@ impl SelectionStep {
 }
 
 /// What one step did.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StepRecord {
     /// Step name.
     pub step: String,
@@ -362,7 +362,9 @@ pub struct StepRecord {
     pub kept: Vec<String>,
     /// Features dropped (in the order dropped where the step defines one).
     pub dropped: Vec<String>,
-    /// Per-feature statistic (ICC, p-value, coefficient), where the step has one.
+    /// Per-feature statistic (ICC, p-value, coefficient), where the step has one (an undefined
+    /// ICC is NaN, written as `null` in JSON).
+    #[serde(with = "crate::serde_float::nonfinite_named")]
     pub statistic: Vec<(String, f64)>,
     /// Free-text note (e.g. chosen lambda).
     pub note: String,
@@ -374,8 +376,14 @@ pub struct SelectionChain {
     steps: Vec<SelectionStep>,
 }
 
-/// A chain fitted on training rows.
-#[derive(Debug, Clone, PartialEq)]
+/// A chain fitted on training rows: what each step kept, the z-score parameters and the LASSO
+/// fit — no training rows or outcomes.
+///
+/// Applying it ([`Transform::transform`]) takes a matrix holding at least
+/// [`ChainFit::input_features`], scales with the training means/sds and keeps
+/// [`ChainFit::selected`]. The rad-score is [`ChainFit::rad_score`] (formula) or
+/// [`ChainFit::rad_score_values`] (per row).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChainFit {
     /// What each step kept and dropped.
     pub records: Vec<StepRecord>,
@@ -570,6 +578,47 @@ impl ChainFit {
         self.lasso
             .as_ref()
             .map(|(f, c)| RadScore::from_lasso(f, *c))
+    }
+
+    /// The rad-score of every row of `x` (raw features, as given to the chain when fitting):
+    /// `x` is scaled and selected by [`Transform::transform`], then the LASSO linear predictor
+    /// at the chosen lambda is computed. `None` when the chain has no LASSO step or no feature
+    /// survived.
+    pub fn rad_score_values(&self, x: &Matrix) -> Result<Option<Vec<f64>>> {
+        let Some(rs) = self.rad_score() else {
+            return Ok(None);
+        };
+        if self.selected.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(rs.compute(&self.transform(x)?)?))
+    }
+
+    /// The columns [`Transform::transform`] reads: the features entering the z-score step when
+    /// the chain has one, else the selected features.
+    pub fn input_features(&self) -> &[String] {
+        if self.zscore.is_some() {
+            &self.zscore_input
+        } else {
+            &self.selected
+        }
+    }
+
+    /// Checks the z-score and LASSO fits and that their columns agree with the selection.
+    pub fn validate(&self) -> Result<()> {
+        if let Some(z) = &self.zscore {
+            z.validate()?;
+            if z.names != self.zscore_input {
+                return Err(LearnError::data(
+                    "ChainFit",
+                    "the z-score columns differ from the recorded z-score input",
+                ));
+            }
+        }
+        if let Some((l, _)) = &self.lasso {
+            l.validate()?;
+        }
+        Ok(())
     }
 }
 

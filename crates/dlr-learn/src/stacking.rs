@@ -1,17 +1,23 @@
 //! Stacked combined model: out-of-fold predictions of the base models (each on its own feature
 //! subset) feed a logistic meta-model; the base models are then refitted on all training rows.
+//!
+//! The fitted stack ([`StackingFit`]) keeps the refitted members and the meta-model only; the
+//! out-of-fold predictions it was trained on are not stored.
 
 use crate::error::{LearnError, Result};
 use crate::estimator::{Classifier, Fit, PredictProba};
+use crate::fitted::FittedClassifier;
 use crate::logistic::{LogisticFit, LogisticRegression};
 use crate::matrix::{check_labels, Matrix};
 use crate::split::kfold;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 const P_CLIP: f64 = 1e-6;
 
-/// One base model of a stack.
+/// One base model of a stack. Wrap `model` in [`crate::PrevalenceFallback`] when a fit on an
+/// out-of-fold training part may fail.
 #[derive(Clone)]
 pub struct StackingMember {
     /// Name (becomes the meta-model's feature name).
@@ -20,6 +26,21 @@ pub struct StackingMember {
     pub model: Arc<dyn Classifier>,
     /// Columns it uses (`None` = all columns).
     pub columns: Option<Vec<String>>,
+}
+
+impl StackingMember {
+    /// A member named `name` fitting `model` on `columns` (`None` = all columns).
+    pub fn new(
+        name: impl Into<String>,
+        model: Arc<dyn Classifier>,
+        columns: Option<Vec<String>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            model,
+            columns,
+        }
+    }
 }
 
 /// Stacking with a logistic meta-model on the logits of out-of-fold base predictions.
@@ -31,19 +52,46 @@ pub struct Stacking {
     meta: LogisticRegression,
 }
 
-/// A refitted base model: (name, columns, fitted model).
-pub type FittedMember = (
-    String,
-    Option<Vec<String>>,
-    Box<dyn PredictProba + Send + Sync>,
-);
+/// A base model of a stack refitted on all training rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StackingMemberFit {
+    /// Member name (the meta-model's feature name).
+    pub name: String,
+    /// Columns of the stack's input it uses (`None` = all columns).
+    pub columns: Option<Vec<String>>,
+    /// The fitted base model.
+    pub model: FittedClassifier,
+}
 
-/// A fitted stack.
+/// A fitted stack: the refitted members and the logistic meta-model on their logits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StackingFit {
-    /// Base models refitted on all training rows: (name, columns, model).
-    pub members: Vec<FittedMember>,
+    /// Base models refitted on all training rows, in meta-model column order.
+    pub members: Vec<StackingMemberFit>,
     /// The meta-model (one coefficient per member).
     pub meta: LogisticFit,
+}
+
+impl StackingFit {
+    /// Checks the members and that the meta-model has one column per member, by name.
+    pub fn validate(&self) -> Result<()> {
+        for m in &self.members {
+            m.model.validate()?;
+        }
+        self.meta.validate()?;
+        if self
+            .meta
+            .names
+            .iter()
+            .ne(self.members.iter().map(|m| &m.name))
+        {
+            return Err(LearnError::data(
+                "StackingFit",
+                "the meta-model's columns differ from the member names",
+            ));
+        }
+        Ok(())
+    }
 }
 
 fn logit(p: f64) -> f64 {
@@ -106,7 +154,9 @@ impl Fit for Stacking {
                 self.members
                     .iter()
                     .map(|m| {
-                        let fit = m.model.fit_boxed(&member_matrix(&xtr, &m.columns)?, &ytr)?;
+                        let fit = m
+                            .model
+                            .fit_classifier(&member_matrix(&xtr, &m.columns)?, &ytr)?;
                         fit.predict_proba(&member_matrix(&xte, &m.columns)?)
                     })
                     .collect()
@@ -128,11 +178,11 @@ impl Fit for Stacking {
             .members
             .par_iter()
             .map(|m| {
-                Ok((
-                    m.name.clone(),
-                    m.columns.clone(),
-                    m.model.fit_boxed(&member_matrix(x, &m.columns)?, y)?,
-                ))
+                Ok(StackingMemberFit {
+                    name: m.name.clone(),
+                    columns: m.columns.clone(),
+                    model: m.model.fit_classifier(&member_matrix(x, &m.columns)?, y)?,
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(StackingFit { members, meta })
@@ -143,13 +193,15 @@ impl PredictProba for StackingFit {
     fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>> {
         let b = self.members.len();
         let mut z = vec![0.0; x.n_rows() * b];
-        for (m, (_, cols, model)) in self.members.iter().enumerate() {
-            let p = model.predict_proba(&member_matrix(x, cols)?)?;
+        for (m, member) in self.members.iter().enumerate() {
+            let p = member
+                .model
+                .predict_proba(&member_matrix(x, &member.columns)?)?;
             for (i, v) in p.iter().enumerate() {
                 z[i * b + m] = logit(*v);
             }
         }
-        let names = self.members.iter().map(|(n, _, _)| n.clone()).collect();
+        let names = self.members.iter().map(|m| m.name.clone()).collect();
         self.meta
             .predict_proba(&Matrix::new(z, x.n_rows(), b, names)?)
     }
@@ -159,7 +211,7 @@ impl Classifier for Stacking {
     fn name(&self) -> String {
         "stacking".into()
     }
-    fn fit_boxed(&self, x: &Matrix, y: &[bool]) -> Result<Box<dyn PredictProba + Send + Sync>> {
-        Ok(Box::new(self.fit(x, y)?))
+    fn fit_classifier(&self, x: &Matrix, y: &[bool]) -> Result<FittedClassifier> {
+        Ok(FittedClassifier::Stacking(Box::new(self.fit(x, y)?)))
     }
 }

@@ -3,7 +3,8 @@
 //! confidence interval. The numerics live in `dlr-stats` (tested there against the R goldens
 //! `../shared/golden/mannwhitney_corr.json`, `icc.json`, `roc.json`); these functions only fix the
 //! options the selectors use and map undefined statistics to the values the selectors expect
-//! (NaN correlation / ICC where `dlr-stats` reports zero variance).
+//! (NaN correlation / ICC where `dlr-stats` reports zero variance, NaN AUC where a class is
+//! missing).
 
 use crate::error::Result;
 use dlr_stats::{MannWhitneyOptions, MwMethod, StatsError};
@@ -52,4 +53,25 @@ pub fn icc(ratings: &[Vec<f64>], form: IccForm) -> Result<f64> {
 pub fn auc_delong_ci(scores: &[f64], y: &[bool], level: f64) -> Result<(f64, f64, f64)> {
     let ci = dlr_stats::auc_delong(scores, y, level)?;
     Ok((ci.auc, ci.lower, ci.upper))
+}
+
+/// Area under the ROC curve (Mann–Whitney, ties count one half; higher score = positive class)
+/// from `dlr_stats::roc_auc`; NaN where it is undefined (a class is empty) or the input is
+/// unusable (length mismatch, a non-finite score).
+pub fn auc(scores: &[f64], y: &[bool]) -> f64 {
+    dlr_stats::roc_auc(scores, y).unwrap_or(f64::NAN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auc_counts_ties_as_half_and_is_nan_without_a_class() {
+        let s = [0.1, 0.4, 0.35, 0.8];
+        let y = [false, false, true, true];
+        assert_eq!(auc(&s, &y), 0.75);
+        assert_eq!(auc(&[0.5; 4], &y), 0.5);
+        assert!(auc(&s, &[true; 4]).is_nan());
+    }
 }

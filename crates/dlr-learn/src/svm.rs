@@ -9,14 +9,17 @@
 
 use crate::error::{LearnError, Result};
 use crate::estimator::{Classifier, Fit, PredictProba};
+use crate::fitted::FittedClassifier;
 use crate::matrix::{check_labels, Matrix};
 use crate::split::stratified_fold_ids;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 const TAU: f64 = 1e-12;
 
-/// Kernel function.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Kernel function. JSON: `{"type": "linear"}` or `{"type": "rbf", "gamma": 0.1}`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Kernel {
     /// `K(u, v) = uᵀv`.
     Linear,
@@ -116,15 +119,25 @@ pub struct Svm {
 }
 
 /// A fitted SVM.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// **Stores training rows.** The decision function `Σ coef_i K(s_i, x) − ρ` is defined by the
+/// support vectors `s_i`, which are training rows (the feature values the SVM was fitted on: in
+/// a [`crate::Pipeline`], the selected, z-scored features of the training patients with a
+/// non-zero dual coefficient). This is inherent to kernel SVMs and the one exception to the rule
+/// that fitted models hold no training rows; a saved SVM must be shared with that in mind. The
+/// outcomes are not stored as such, but the sign of each `coef` is the class of its support
+/// vector. Nothing else of the training data (the non-support rows, the Platt CV decision
+/// values) is kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SvmFit {
     /// Feature names.
     pub names: Vec<String>,
-    /// Support vectors (rows).
+    /// Support vectors: training rows with a non-zero dual coefficient (see the type's docs).
     pub support: Vec<Vec<f64>>,
     /// `α_i y_i` of each support vector.
     pub coef: Vec<f64>,
     /// Bias ρ (decision = Σ coef·K − ρ).
+    #[serde(with = "crate::serde_float::nonfinite")]
     pub rho: f64,
     /// Kernel with γ resolved.
     pub kernel: Kernel,
@@ -484,6 +497,50 @@ impl Fit for Svm {
 }
 
 impl SvmFit {
+    /// Checks that every support vector has one value per feature, one coefficient each, and a
+    /// resolved, finite kernel and finite parameters.
+    pub fn validate(&self) -> Result<()> {
+        let p = self.names.len();
+        if self.support.len() != self.coef.len() {
+            return Err(LearnError::data(
+                "SvmFit",
+                format!(
+                    "{} support vectors but {} coefficients",
+                    self.support.len(),
+                    self.coef.len()
+                ),
+            ));
+        }
+        if let Some(s) = self.support.iter().find(|s| s.len() != p) {
+            return Err(LearnError::data(
+                "SvmFit",
+                format!("a support vector has {} values for {p} features", s.len()),
+            ));
+        }
+        if let Kernel::Rbf { gamma } = self.kernel {
+            if !gamma.is_some_and(|g| g > 0.0 && g.is_finite()) {
+                return Err(LearnError::data(
+                    "SvmFit",
+                    "the RBF kernel's gamma must be resolved, positive and finite",
+                ));
+            }
+        }
+        let finite = self
+            .support
+            .iter()
+            .flatten()
+            .chain(&self.coef)
+            .all(|v| v.is_finite())
+            && self.rho.is_finite()
+            && self
+                .platt
+                .is_none_or(|(a, b)| a.is_finite() && b.is_finite());
+        if !finite {
+            return Err(LearnError::data("SvmFit", "non-finite parameter"));
+        }
+        Ok(())
+    }
+
     /// Decision values (positive ⇒ positive class) for every row of `x`.
     pub fn decision_function(&self, x: &Matrix) -> Result<Vec<f64>> {
         let x = if x.names() == self.names.as_slice() {
@@ -532,9 +589,10 @@ impl Classifier for Svm {
             Kernel::Rbf { .. } => "svm_rbf".into(),
         }
     }
-    fn fit_boxed(&self, x: &Matrix, y: &[bool]) -> Result<Box<dyn PredictProba + Send + Sync>> {
+    /// Fits with Platt probabilities (whatever `probability` was set to).
+    fn fit_classifier(&self, x: &Matrix, y: &[bool]) -> Result<FittedClassifier> {
         let mut s = self.clone();
         s.params.probability = true;
-        Ok(Box::new(s.fit(x, y)?))
+        Ok(FittedClassifier::Svm(s.fit(x, y)?))
     }
 }

@@ -10,11 +10,11 @@
 
 use crate::error::{LearnError, Result};
 use crate::estimator::{Classifier, PredictProba, Transform};
+use crate::fitted::FittedClassifier;
 use crate::matrix::{check_labels, Matrix};
 use crate::selection::{ChainFit, SelectionChain, StepRecord};
 use crate::split::{bootstrap_rows, kfold, Fold};
-use crate::stats::auc_delong_ci;
-use crate::util::auc;
+use crate::stats::{auc, auc_delong_ci};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -29,14 +29,32 @@ pub struct Pipeline {
     pub model: Arc<dyn Classifier>,
 }
 
-/// A fitted [`Pipeline`].
+/// A fitted [`Pipeline`]: the fitted selection chain and the model fitted on its output.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PipelineFit {
-    /// The fitted chain (records what each step kept).
+    /// The fitted chain (records what each step kept, z-score parameters, LASSO fit).
     pub chain: ChainFit,
     /// The fitted model; `None` when no feature survived selection (predicts the training prevalence).
-    pub model: Option<Box<dyn PredictProba + Send + Sync>>,
+    pub model: Option<FittedClassifier>,
     /// Training prevalence (used when no feature survived).
     pub prevalence: f64,
+}
+
+impl PipelineFit {
+    /// Checks the chain, the model and the prevalence.
+    pub fn validate(&self) -> Result<()> {
+        self.chain.validate()?;
+        if let Some(m) = &self.model {
+            m.validate()?;
+        }
+        if !(0.0..=1.0).contains(&self.prevalence) {
+            return Err(LearnError::data(
+                "PipelineFit",
+                format!("prevalence {} outside [0, 1]", self.prevalence),
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Pipeline {
@@ -72,7 +90,7 @@ fn fit_model_on_chain(
         });
     }
     let xt = chain.transform(x)?;
-    let m = model.fit_boxed(&xt, y)?;
+    let m = model.fit_classifier(&xt, y)?;
     Ok(PipelineFit {
         chain,
         model: Some(m),
@@ -380,14 +398,14 @@ impl Classifier for Pipeline {
         format!("pipeline({})", self.model.name())
     }
     /// Fits chain and model (a chain needing a second reader cannot be used here).
-    fn fit_boxed(&self, x: &Matrix, y: &[bool]) -> Result<Box<dyn PredictProba + Send + Sync>> {
+    fn fit_classifier(&self, x: &Matrix, y: &[bool]) -> Result<FittedClassifier> {
         if self.chain.needs_second_reader() {
             return Err(LearnError::Usage(
                 "a pipeline with an ICC step needs the second reader; fit it with Pipeline::fit"
                     .into(),
             ));
         }
-        Ok(Box::new(self.fit(x, y, None)?))
+        Ok(FittedClassifier::Pipeline(Box::new(self.fit(x, y, None)?)))
     }
 }
 

@@ -10,7 +10,7 @@ use crate::util::mean_sd;
 pub struct ZScore;
 
 /// A fitted z-score scaler: per-feature training mean and sd.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ZScoreFit {
     /// Feature names seen in training.
     pub names: Vec<String>,
@@ -46,6 +46,32 @@ impl ZScore {
             mean,
             sd,
         })
+    }
+}
+
+impl ZScoreFit {
+    /// Checks one finite mean and one positive finite sd per feature.
+    pub fn validate(&self) -> Result<()> {
+        let p = self.names.len();
+        if self.mean.len() != p || self.sd.len() != p {
+            return Err(LearnError::data(
+                "ZScoreFit",
+                format!(
+                    "{p} features but {} means and {} sds",
+                    self.mean.len(),
+                    self.sd.len()
+                ),
+            ));
+        }
+        if self.mean.iter().any(|m| !m.is_finite())
+            || self.sd.iter().any(|s| !(s.is_finite() && *s > 0.0))
+        {
+            return Err(LearnError::data(
+                "ZScoreFit",
+                "a mean is not finite or an sd is not positive",
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -31,7 +31,7 @@ fn forest_test_auc_matches_r_randomforest_over_20_seeds() {
             .fit(&xtr, &ytr)
             .unwrap();
         assert_eq!(fit.mtry, 5);
-        aucs.push(dlr_learn::util::auc(
+        aucs.push(dlr_learn::stats::auc(
             &fit.predict_proba(&xte).unwrap(),
             &yte,
         ));

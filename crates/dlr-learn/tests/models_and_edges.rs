@@ -74,8 +74,8 @@ fn stacking_combines_out_of_fold_predictions() {
         fit.meta.names,
         vec!["rf_shape".to_string(), "svm_texture".to_string()]
     );
-    let auc_stack = util::auc(&fit.predict_proba(&xte).unwrap(), &yte);
-    let auc_rf = util::auc(
+    let auc_stack = stats::auc(&fit.predict_proba(&xte).unwrap(), &yte);
+    let auc_rf = stats::auc(
         &RandomForestParams::default()
             .n_trees(200)
             .seed(3)
@@ -399,14 +399,14 @@ fn separable_data_gives_defined_results() {
         .unwrap()
         .fit(&x, &y)
         .unwrap();
-    assert_eq!(util::auc(&svm.decision_function(&x).unwrap(), &y), 1.0);
+    assert_eq!(stats::auc(&svm.decision_function(&x).unwrap(), &y), 1.0);
     let rf = RandomForestParams::default()
         .n_trees(50)
         .build()
         .unwrap()
         .fit(&x, &y)
         .unwrap();
-    assert_eq!(util::auc(&rf.predict_proba(&x).unwrap(), &y), 1.0);
+    assert_eq!(stats::auc(&rf.predict_proba(&x).unwrap(), &y), 1.0);
 }
 
 #[test]

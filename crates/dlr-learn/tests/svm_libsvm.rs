@@ -63,8 +63,8 @@ fn svm_decision_values_match_libsvm() {
         );
         // Platt probabilities are monotone in the decision value and discriminate as well
         let p = fit.predict_proba(&xte).unwrap();
-        let auc_p = dlr_learn::util::auc(&p, &yte);
-        let auc_d = dlr_learn::util::auc(&got, &yte);
+        let auc_p = dlr_learn::stats::auc(&p, &yte);
+        let auc_d = dlr_learn::stats::auc(&got, &yte);
         assert!(
             (auc_p - auc_d).abs() < 1e-12 && auc_p > 0.95,
             "{key}: AUC {auc_p} vs {auc_d}"

@@ -9,7 +9,7 @@ use crate::error::{PipelineError, Result};
 use dlr_learn::{
     ChainFit, Classifier, ClinicalFit, ClinicalModel, CorrelationFilter, Fit, IccFilter, IccForm,
     LassoCvParams, LogisticRegression, MannWhitneyFilter, Matrix, Pipeline, PipelineFit,
-    PredictProba, SelectionChain, SelectionStep, StepRecord,
+    PredictProba, PrevalenceFallback, SelectionChain, SelectionStep, StepRecord,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -81,35 +81,10 @@ pub struct FittedModels {
     pub skipped: BTreeMap<String, String>,
 }
 
-/// A classifier that predicts the training prevalence when its inner fit fails (used inside
-/// stacking folds, where e.g. no clinical variable may pass screening in one fold).
-struct OrPrevalence(Arc<dyn Classifier>);
-
-struct Constant(f64);
-
-impl PredictProba for Constant {
-    fn predict_proba(&self, x: &Matrix) -> dlr_learn::Result<Vec<f64>> {
-        Ok(vec![self.0; x.n_rows()])
-    }
-}
-
-impl Classifier for OrPrevalence {
-    fn name(&self) -> String {
-        self.0.name()
-    }
-    fn fit_boxed(
-        &self,
-        x: &Matrix,
-        y: &[bool],
-    ) -> dlr_learn::Result<Box<dyn PredictProba + Send + Sync>> {
-        match self.0.fit_boxed(x, y) {
-            Ok(m) => Ok(m),
-            Err(_) => {
-                let p = y.iter().filter(|&&b| b).count() as f64 / y.len().max(1) as f64;
-                Ok(Box::new(Constant(p)))
-            }
-        }
-    }
+/// A stacking member's classifier: predicts the training prevalence when its inner fit fails
+/// (inside stacking folds, where e.g. no clinical variable may pass screening in one fold).
+fn or_prevalence(inner: Arc<dyn Classifier>) -> Arc<dyn Classifier> {
+    Arc::new(PrevalenceFallback::new(inner))
 }
 
 /// The selection chain of the config (without the ICC step, which runs once on the training
@@ -247,7 +222,7 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
         if let (Some(_), Some(m)) = (&radiomics, &x.radiomics) {
             members.push(dlr_learn::stacking::StackingMember {
                 name: "radiomics".into(),
-                model: Arc::new(OrPrevalence(Arc::new(rad_pipe.clone()))),
+                model: or_prevalence(Arc::new(rad_pipe.clone())),
                 columns: Some(m.names().to_vec()),
             });
             parts.push(m);
@@ -255,7 +230,7 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
         if let (Some(_), Some(m)) = (&deep, &x.deep) {
             members.push(dlr_learn::stacking::StackingMember {
                 name: "deep".into(),
-                model: Arc::new(OrPrevalence(Arc::new(deep_pipe.clone()))),
+                model: or_prevalence(Arc::new(deep_pipe.clone())),
                 columns: Some(m.names().to_vec()),
             });
             parts.push(m);
@@ -263,7 +238,7 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
         if let (Some(_), Some(m)) = (&clinical, &x.clinical) {
             members.push(dlr_learn::stacking::StackingMember {
                 name: "clinical".into(),
-                model: Arc::new(OrPrevalence(Arc::new(clinical_model.clone()))),
+                model: or_prevalence(Arc::new(clinical_model.clone())),
                 columns: Some(m.names().to_vec()),
             });
             parts.push(m);
@@ -347,7 +322,8 @@ impl FittedModels {
         }
         if let Some(f) = &self.combined {
             let mut parts: Vec<&Matrix> = Vec::new();
-            for (name, _, _) in &f.members {
+            for member in &f.members {
+                let name = &member.name;
                 let m = match name.as_str() {
                     "radiomics" => x.radiomics.as_ref(),
                     "deep" => x.deep.as_ref(),

@@ -97,3 +97,56 @@ pub fn f64s(v: &serde_json::Value) -> Vec<f64> {
         .map(|x| x.as_f64().expect("number"))
         .collect()
 }
+
+/// A seeded standard normal draw (Box–Muller on the ChaCha8 stream).
+pub fn normal(rng: &mut rand_chacha::ChaCha8Rng) -> f64 {
+    use rand::Rng;
+    let u1: f64 = rng.gen::<f64>().max(1e-300);
+    let u2: f64 = rng.gen();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+}
+
+/// The sentinel planted in one training cell of `sentinel_col`.
+pub const SENTINEL: f64 = 123456.789;
+
+/// Seeded synthetic radiomics-like data: `n` rows, labels ~50/50, columns
+/// `sig1..sig3` (class shift ±`shift`/2), `sig1_copy` (sig1 + small noise: redundant),
+/// `noise1..noise6`, `const` (7.0) and `sentinel_col` (noise; row 5 = [`SENTINEL`] when
+/// `plant`), plus clinical columns `clin_a` (informative) and `clin_b` (noise) returned
+/// separately.
+pub fn synthetic(n: usize, shift: f64, seed: u64, plant: bool) -> (Matrix, Matrix, Vec<bool>) {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let y: Vec<bool> = (0..n).map(|i| i % 2 == 0 || rng.gen_bool(0.1)).collect();
+    let mut names: Vec<String> = ["sig1", "sig2", "sig3", "sig1_copy"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    names.extend((1..=6).map(|k| format!("noise{k}")));
+    names.push("const".into());
+    names.push("sentinel_col".into());
+    let mut data = Vec::with_capacity(n * names.len());
+    let mut clin = Vec::with_capacity(n * 2);
+    for (i, &yi) in y.iter().enumerate() {
+        let s = if yi { shift / 2.0 } else { -shift / 2.0 };
+        let sig1 = s + normal(&mut rng);
+        data.push(sig1);
+        data.push(0.8 * s + normal(&mut rng));
+        data.push(0.6 * s + normal(&mut rng));
+        data.push(sig1 + 0.05 * normal(&mut rng));
+        for _ in 0..6 {
+            data.push(normal(&mut rng));
+        }
+        data.push(7.0);
+        let v = normal(&mut rng);
+        data.push(if plant && i == 5 { SENTINEL } else { v });
+        clin.push(1.2 * s + normal(&mut rng));
+        clin.push(normal(&mut rng));
+    }
+    let p = names.len();
+    (
+        Matrix::new(data, n, p, names).unwrap(),
+        Matrix::new(clin, n, 2, vec!["clin_a".into(), "clin_b".into()]).unwrap(),
+        y,
+    )
+}
