@@ -573,7 +573,6 @@ pub fn evaluate(a: &EvaluateArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `dlr run`: a study end to end.
 /// Exit code of a run that finished with a switched-on model not fitted.
 pub const EXIT_MODEL_NOT_FITTED: u8 = 3;
 /// Exit code of a run whose audit has a failed leakage check.

@@ -1,28 +1,41 @@
-//! The model bundle (`model.dlr`): what `dlr predict` needs to score a new patient with the
-//! models a run fitted.
+//! The model bundle (`model.dlr`): the fitted models of a run, which `dlr predict` applies to new
+//! patients without refitting anything.
+//!
+//! A bundle is the file people share with other hospitals, so it carries fitted models and never
+//! patients' rows: the selection chains (kept columns, z-score means and SDs, LASSO coefficients),
+//! the random-forest trees, the SVM, the logistic models, the stack's meta-model, the clinical
+//! encoder's imputation values and the training cut-offs. The one inherent exception is the SVM of
+//! the deep model, whose support vectors are (selected, z-scored) training rows. The format is
+//! versioned JSON, documented in `docs/model-bundle.md`, with a SHA-256 content hash.
 
 use crate::clinical::ClinicalEncoder;
 use crate::config::StudyConfig;
 use crate::deep::BackboneChoice;
 use crate::error::{PipelineError, Result};
-use crate::models::{FittedModels, Inputs, StoredMatrix};
+use crate::models::FittedModels;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Format version of the model bundles this version writes and reads (2: the deep crop rule is
-/// part of the configuration).
-pub const BUNDLE_FORMAT: u32 = 2;
+/// Format version of the bundles this version writes and reads (3: fitted models instead of
+/// training matrices).
+pub const BUNDLE_FORMAT: u32 = 3;
 
-/// The model bundle (`model.dlr`): everything needed to score a new patient.
-///
-/// Models are refitted from the stored training matrices at prediction time (every model is
-/// seeded and deterministic); `train_digest` is the SHA-256 of the training predictions, so a
-/// refit that differs in any bit is refused. The bundle holds derived feature values of the
-/// training patients (no images): share it as you would share the training feature table.
+/// The input columns each model family was trained on, in order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelInputs {
+    /// Radiomics columns (`<phase>_<feature>`) after the completeness and ICC filters.
+    pub radiomics: Option<Vec<String>>,
+    /// Deep feature columns.
+    pub deep: Option<Vec<String>>,
+    /// Encoded clinical columns.
+    pub clinical: Option<Vec<String>>,
+}
+
+/// The model bundle (`model.dlr`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ModelBundle {
-    /// Format version.
+    /// Format version ([`BUNDLE_FORMAT`]).
     pub format: u32,
     /// Tool version that wrote it.
     pub tool_version: String,
@@ -32,53 +45,30 @@ pub struct ModelBundle {
     pub radiomics_settings: Option<String>,
     /// Radiomics settings file content, when one was used.
     pub radiomics_settings_text: Option<String>,
-    /// Deep backbone used.
+    /// Deep backbone and the SHA-256 of its weights.
     pub deep_backbone: Option<BackboneChoice>,
-    /// Training radiomics matrix (columns after ICC and completeness filters).
-    pub radiomics: Option<StoredMatrix>,
-    /// Training deep matrix.
-    pub deep: Option<StoredMatrix>,
-    /// Training clinical matrix.
-    pub clinical: Option<StoredMatrix>,
-    /// Clinical encoder (imputation values from training).
+    /// Input columns per model family.
+    pub inputs: ModelInputs,
+    /// Clinical encoder (levels and the training imputation values).
     pub clinical_encoder: Option<ClinicalEncoder>,
-    /// Training labels.
-    pub labels: Vec<bool>,
+    /// The fitted models.
+    pub models: FittedModels,
     /// Training-cohort Youden cut-off per model (risk group: high when p ≥ cut-off).
     pub cutoffs: BTreeMap<String, f64>,
-    /// SHA-256 of the training predictions of every model.
-    pub train_digest: String,
-    /// SHA-256 of this bundle's content without this field.
+    /// SHA-256 of this bundle's JSON without this field.
     pub content_hash: String,
 }
 
-/// Digest of a prediction map (bit-exact).
-pub fn predictions_digest(p: &BTreeMap<String, Vec<f64>>) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for (k, v) in p {
-        parts.push(k.clone());
-        parts.push(
-            v.iter()
-                .map(|x| format!("{:016x}", x.to_bits()))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-    }
-    let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
-    crate::store::hash_parts(&refs)
-}
-
 impl ModelBundle {
-    /// The bundle of a run: configuration, engines, training matrices, encoder, cut-offs and
-    /// the digest of the training predictions, with its content hash.
+    /// The bundle of a run, with its content hash.
     pub fn new(
         cfg: &StudyConfig,
         featuriser: &crate::stages::featurise::Featuriser,
         matrices: &crate::stages::fit::CohortMatrices,
-        y_train: &[bool],
+        models: &FittedModels,
         cutoffs: BTreeMap<String, f64>,
-        train_predictions: &BTreeMap<String, Vec<f64>>,
     ) -> Result<Self> {
+        let names = |m: &Option<dlr_learn::Matrix>| m.as_ref().map(|m| m.names().to_vec());
         let mut bundle = ModelBundle {
             format: BUNDLE_FORMAT,
             tool_version: env!("CARGO_PKG_VERSION").into(),
@@ -86,28 +76,21 @@ impl ModelBundle {
             radiomics_settings: featuriser.radiomics.as_ref().map(|e| e.describe()),
             radiomics_settings_text: featuriser.radiomics_settings_text.clone(),
             deep_backbone: featuriser.deep_choice.clone(),
-            radiomics: matrices
-                .train
-                .radiomics
-                .as_ref()
-                .map(StoredMatrix::from_matrix),
-            deep: matrices.train.deep.as_ref().map(StoredMatrix::from_matrix),
-            clinical: matrices
-                .train
-                .clinical
-                .as_ref()
-                .map(StoredMatrix::from_matrix),
+            inputs: ModelInputs {
+                radiomics: names(&matrices.train.radiomics),
+                deep: names(&matrices.train.deep),
+                clinical: names(&matrices.train.clinical),
+            },
             clinical_encoder: matrices.encoder.clone(),
-            labels: y_train.to_vec(),
+            models: models.clone(),
             cutoffs,
-            train_digest: predictions_digest(train_predictions),
             content_hash: String::new(),
         };
         bundle.content_hash = bundle.compute_hash()?;
         Ok(bundle)
     }
 
-    /// Computes the content hash (over the JSON without `content_hash`).
+    /// The SHA-256 of the bundle's JSON with `content_hash` left empty.
     pub fn compute_hash(&self) -> Result<String> {
         let mut c = self.clone();
         c.content_hash = String::new();
@@ -118,64 +101,37 @@ impl ModelBundle {
         use sha2::Digest;
         Ok(hex::encode(sha2::Sha256::digest(&bytes)))
     }
-
-    /// Inputs of the training rows.
-    pub fn training_inputs(&self) -> Result<Inputs> {
-        Ok(Inputs {
-            radiomics: self
-                .radiomics
-                .as_ref()
-                .map(StoredMatrix::to_matrix)
-                .transpose()?,
-            deep: self
-                .deep
-                .as_ref()
-                .map(StoredMatrix::to_matrix)
-                .transpose()?,
-            clinical: self
-                .clinical
-                .as_ref()
-                .map(StoredMatrix::to_matrix)
-                .transpose()?,
-        })
-    }
 }
 
-/// Reads a bundle and checks its content hash.
+/// Reads a bundle: checks its format version (older bundles are refused with the way out) and
+/// its content hash.
 pub fn read_bundle(path: &Path) -> Result<ModelBundle> {
     let bytes = std::fs::read(path).map_err(|source| PipelineError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let b: ModelBundle = serde_json::from_slice(&bytes).map_err(|e| {
+    let not_a_bundle = |e: serde_json::Error| {
         PipelineError::Data(format!("{}: not a dlr model bundle ({e})", path.display()))
-    })?;
+    };
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(not_a_bundle)?;
+    let format = value.get("format").and_then(serde_json::Value::as_u64);
+    if format != Some(u64::from(BUNDLE_FORMAT)) {
+        let version = value
+            .get("tool_version")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("an unknown version");
+        return Err(PipelineError::Data(format!(
+            "{}: bundle format {} was written by dlr {version}; this dlr reads format {BUNDLE_FORMAT} (fitted models, no patient rows): re-run `dlr run` with this version to make a new bundle",
+            path.display(),
+            format.map_or("unknown".to_string(), |f| f.to_string()),
+        )));
+    }
+    let b: ModelBundle = serde_json::from_value(value).map_err(not_a_bundle)?;
     if b.compute_hash()? != b.content_hash {
         return Err(PipelineError::Data(format!(
             "{}: content hash mismatch: the bundle was modified or damaged",
             path.display()
         )));
     }
-    if b.format != BUNDLE_FORMAT {
-        return Err(PipelineError::Data(format!(
-            "{}: bundle format {} was written by dlr {}; this dlr reads format {BUNDLE_FORMAT}: re-run `dlr run` with this version to make a new bundle",
-            path.display(),
-            b.format,
-            b.tool_version
-        )));
-    }
     Ok(b)
-}
-
-/// Refits the bundle's models and checks they reproduce the training predictions bit for bit.
-pub fn refit_bundle(b: &ModelBundle) -> Result<FittedModels> {
-    let inputs = b.training_inputs()?;
-    let fitted = crate::models::fit_models(&b.config, &inputs, &b.labels)?;
-    let p = fitted.predict(&b.config, &inputs)?;
-    if predictions_digest(&p) != b.train_digest {
-        return Err(PipelineError::Data(
-            "refitting the bundle's models did not reproduce the training predictions exactly (different dlr version or platform?); re-run `dlr run` with this version".into(),
-        ));
-    }
-    Ok(fitted)
 }

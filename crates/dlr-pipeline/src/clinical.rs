@@ -98,6 +98,30 @@ impl ClinicalEncoder {
         Ok(Self { covariates: out })
     }
 
+    /// The same encoder pointed at another clinical table's columns, matched by name (a new
+    /// patients' table may order its columns differently or lack the outcome); a covariate the
+    /// table lacks is an error naming it.
+    pub fn rebind(&self, covariates: &[Covariate]) -> Result<Self> {
+        let mut out = self.clone();
+        for c in &mut out.covariates {
+            c.index = covariates
+                .iter()
+                .position(|t| t.name == c.name)
+                .ok_or_else(|| {
+                    PipelineError::Data(format!(
+                        "the model uses clinical covariate `{}`, which the clinical table lacks (columns: {})",
+                        c.name,
+                        covariates
+                            .iter()
+                            .map(|t| t.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?;
+        }
+        Ok(out)
+    }
+
     /// Column names of the encoded matrix.
     pub fn names(&self) -> Vec<String> {
         let mut v = Vec::new();

@@ -1,8 +1,7 @@
 //! Fitting the study's models on training patients only, and applying them to any patients.
 //!
-//! The same function fits the models in `dlr run` and refits them from a model bundle in
-//! `dlr predict` (every model is seeded and deterministic, and the bundle stores a digest of
-//! the training predictions so a refit that differs is refused).
+//! `dlr run` fits them here; the fitted models are serialised into the model bundle, from which
+//! `dlr predict` applies them unchanged.
 
 use crate::config::{StudyConfig, SvmKernelSetting};
 use crate::error::{PipelineError, Result};
@@ -17,39 +16,6 @@ use std::sync::Arc;
 
 /// Model names, in report order.
 pub const MODEL_NAMES: [&str; 4] = ["radiomics", "deep", "clinical", "combined"];
-
-/// A matrix in a serialisable form (for the model bundle).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StoredMatrix {
-    /// Column names.
-    pub names: Vec<String>,
-    /// Number of rows.
-    pub n_rows: usize,
-    /// Values, row-major.
-    pub data: Vec<f64>,
-}
-
-impl StoredMatrix {
-    /// From a learn matrix.
-    pub fn from_matrix(m: &Matrix) -> Self {
-        Self {
-            names: m.names().to_vec(),
-            n_rows: m.n_rows(),
-            data: m.data().to_vec(),
-        }
-    }
-
-    /// To a learn matrix.
-    pub fn to_matrix(&self) -> Result<Matrix> {
-        Matrix::new(
-            self.data.clone(),
-            self.n_rows,
-            self.names.len(),
-            self.names.clone(),
-        )
-        .map_err(learn_err)
-    }
-}
 
 /// Wraps a learn error, keeping it as the source.
 pub fn learn_err(e: dlr_learn::LearnError) -> PipelineError {
@@ -67,7 +33,8 @@ pub struct Inputs {
     pub clinical: Option<Matrix>,
 }
 
-/// Everything fitted on the training patients.
+/// Everything fitted on the training patients (serialised into the model bundle).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FittedModels {
     /// Radiomics selection chain + random forest.
     pub radiomics: Option<PipelineFit>,
@@ -354,6 +321,21 @@ impl FittedModels {
         }
         let t = dlr_learn::Transform::transform(&f.chain, m).map_err(learn_err)?;
         Ok(Some(rs.compute(&t).map_err(learn_err)?))
+    }
+
+    /// Whether a fitted model reads the inputs of `family` (`radiomics`, `deep`, `clinical`),
+    /// itself or as a member of the stack.
+    pub fn uses_family(&self, family: &str) -> bool {
+        let own = match family {
+            "radiomics" => self.radiomics.is_some(),
+            "deep" => self.deep.is_some(),
+            "clinical" => self.clinical.is_some(),
+            _ => false,
+        };
+        own || self
+            .combined
+            .as_ref()
+            .is_some_and(|c| c.members.iter().any(|m| m.name == family))
     }
 
     /// The clinical model's univariable screen and multivariable odds ratios (for the record).

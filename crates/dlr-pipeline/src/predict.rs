@@ -3,10 +3,11 @@
 //! The new study is read with the bundle's column mapping and phases; radiomics are extracted
 //! with the bundle's preset and settings (a different preset is refused), deep features with
 //! the same backbone and weights (checked by SHA-256), clinical covariates encoded with the
-//! training imputation values. The models are refitted from the bundle and must reproduce the
-//! training predictions bit for bit before any new patient is scored.
+//! training imputation values; the bundle's fitted models score them (nothing is refitted). Only
+//! the inputs the fitted models use are asked for: the outcome is never needed, and a model
+//! without a clinical part needs no clinical table.
 
-use crate::bundle::{read_bundle, refit_bundle};
+use crate::bundle::read_bundle;
 use crate::config::StudyConfig;
 use crate::error::{PipelineError, Result};
 use crate::models::{Inputs, MODEL_NAMES};
@@ -50,12 +51,13 @@ pub fn predict(
     progress: bool,
 ) -> Result<PredictOutput> {
     let bundle = read_bundle(model)?;
-    let fitted = refit_bundle(&bundle)?;
+    let fitted = &bundle.models;
     let mut cfg: StudyConfig = bundle.config.clone();
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     cfg.base_dir = cwd;
     cfg.study.manifest = manifest.to_path_buf();
-    let needs_clinical = bundle.clinical.is_some();
+    let uses = |family: &str| fitted.uses_family(family);
+    let needs_clinical = bundle.inputs.clinical.is_some() && uses("clinical");
     match (clinical, needs_clinical) {
         (Some(c), _) => cfg.study.clinical = Some(c.to_path_buf()),
         (None, true) => {
@@ -104,21 +106,23 @@ pub fn predict(
                 .join("; ")
         )));
     }
+    let want_radiomics = bundle.inputs.radiomics.is_some() && uses("radiomics");
+    let want_deep = bundle.inputs.deep.is_some() && uses("deep");
     let featuriser = Featuriser::for_bundle(
         cfg.radiomics.preset,
         bundle
-            .radiomics
-            .as_ref()
-            .and(bundle.radiomics_settings.as_deref())
+            .radiomics_settings
+            .as_deref()
+            .filter(|_| want_radiomics)
             .map(|d| (d, bundle.radiomics_settings_text.as_deref())),
         bundle
-            .deep
+            .deep_backbone
             .as_ref()
-            .and(bundle.deep_backbone.as_ref())
+            .filter(|_| want_deep)
             .map(|c| (c, cfg.deep.crop_options())),
         progress,
     )?;
-    if bundle.deep.is_some() && featuriser.deep.is_none() {
+    if want_deep && featuriser.deep.is_none() {
         return Err(PipelineError::Data(
             "the bundle has a deep model but no usable backbone record; re-run `dlr run`".into(),
         ));
@@ -129,7 +133,7 @@ pub fn predict(
         .collect();
     let mut inputs = Inputs::default();
     let rows: Vec<usize> = (0..ids.len()).collect();
-    if let Some(train) = &bundle.radiomics {
+    if let Some(names) = bundle.inputs.radiomics.as_ref().filter(|_| want_radiomics) {
         let res = featuriser.radiomics_features(&jobs, None);
         for f in &res.failures {
             failures.push((
@@ -140,9 +144,9 @@ pub fn predict(
         let table = assemble(&res.rois, &ids, &phases, &primary);
         let all: Vec<usize> = (0..table.columns.len()).collect();
         let m = table_matrix(&table, &rows, &all)?;
-        inputs.radiomics = Some(select_named(&m, &train.names, "radiomics")?);
+        inputs.radiomics = Some(select_named(&m, names, "radiomics")?);
     }
-    if let Some(train) = &bundle.deep {
+    if let Some(names) = bundle.inputs.deep.as_ref().filter(|_| want_deep) {
         let (done, failed) = featuriser.deep_features(&jobs, None);
         for f in failed {
             failures.push((
@@ -153,9 +157,9 @@ pub fn predict(
         let table = assemble(&done, &ids, &phases, &primary);
         let all: Vec<usize> = (0..table.columns.len()).collect();
         let m = table_matrix(&table, &rows, &all)?;
-        inputs.deep = Some(select_named(&m, &train.names, "deep")?);
+        inputs.deep = Some(select_named(&m, names, "deep")?);
     }
-    if let (Some(enc), Some(_)) = (&bundle.clinical_encoder, &bundle.clinical) {
+    if let (Some(enc), true) = (&bundle.clinical_encoder, needs_clinical) {
         let by_id: std::collections::HashMap<&str, &dlr_study::StudyPatient> =
             study.patients.iter().map(|p| (p.id.as_str(), p)).collect();
         let rows: Vec<(String, Option<&dlr_study::ClinicalRow>)> = ids
@@ -175,7 +179,12 @@ pub fn predict(
                 ));
             }
         }
-        inputs.clinical = Some(enc.transform(&rows)?);
+        let table = loaded.clinical.as_ref().ok_or_else(|| {
+            PipelineError::Data(
+                "this model uses clinical covariates: pass --clinical with the new patients' clinical table".into(),
+            )
+        })?;
+        inputs.clinical = Some(enc.rebind(&table.covariates)?.transform(&rows)?);
     }
     // Patients whose features failed are dropped from the output (listed in failures).
     let failed_ids: std::collections::BTreeSet<String> =

@@ -9,9 +9,7 @@ use crate::stages::{emit, evaluate, fit, load, split};
 use crate::store::{write_json, StageCache};
 use std::path::PathBuf;
 
-pub use crate::bundle::{
-    predictions_digest, read_bundle, refit_bundle, ModelBundle, BUNDLE_FORMAT,
-};
+pub use crate::bundle::{read_bundle, ModelBundle, BUNDLE_FORMAT};
 pub use crate::record::{
     CohortFlow, Exclusion, LassoCurve, MaskOnlyBaseline, RunRecord, SelectionRecord, StepRecordOut,
 };
@@ -83,9 +81,8 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
             cfg,
             &featuriser,
             &matrices,
-            &split.y_train(),
+            &fitted,
             evaluate::cutoffs(&evaluation),
-            &preds.train,
         )?;
         write_json(&out.join("model.dlr"), &bundle)?;
         let n_selected = matrices

@@ -122,6 +122,175 @@ fn signal_is_found_cached_and_reproduced_by_the_bundle() {
         assert_eq!(p.probabilities[mi][k], run_map[id], "patient {id}");
     }
     assert!(p.risk_group.iter().all(|g| g == "high" || g == "low"));
+
+    bundle_holds_fitted_models_not_patients(&out, rec.cohort.train);
+    new_patients_need_no_outcome(&cfg, &out, d.path(), &p);
+    evaluate_reproduces_the_run(&out, &rec);
+}
+
+/// The bundle carries fitted models and no patient-level rows: no outcome vector, no feature
+/// matrix, and no training patient's raw feature value.
+fn bundle_holds_fitted_models_not_patients(run_dir: &Path, n_train: usize) {
+    let text = std::fs::read_to_string(run_dir.join("model.dlr")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["format"], 3);
+    for key in ["labels", "radiomics", "clinical", "deep", "train_digest"] {
+        assert!(json.get(key).is_none(), "top-level `{key}` in the bundle");
+    }
+    assert!(json["models"]["radiomics"].is_object() && json["models"]["combined"].is_object());
+    fn walk(v: &serde_json::Value, n_train: usize, path: &str) {
+        match v {
+            serde_json::Value::Array(a) => {
+                assert!(
+                    !(a.len() >= 10 && a.iter().all(|x| x.is_boolean())),
+                    "{path}: a boolean vector of {} values (an outcome?)",
+                    a.len()
+                );
+                for (i, x) in a.iter().enumerate() {
+                    walk(x, n_train, &format!("{path}[{i}]"));
+                }
+            }
+            serde_json::Value::Object(o) => {
+                assert!(
+                    !o.contains_key("n_rows"),
+                    "{path}: a stored matrix ({} training rows?)",
+                    n_train
+                );
+                for (k, x) in o {
+                    walk(x, n_train, &format!("{path}.{k}"));
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(&json, n_train, "");
+    // No training patient's raw value of a selected radiomics feature appears in the bundle.
+    let mut preds = csv::Reader::from_path(run_dir.join("predictions.csv")).unwrap();
+    let train_ids: std::collections::HashSet<String> = preds
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[1] == "train")
+        .map(|r| r[0].to_string())
+        .collect();
+    let selected: Vec<String> = json["models"]["radiomics"]["chain"]["selected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert!(!selected.is_empty());
+    let mut table = csv::Reader::from_path(run_dir.join("features_radiomics.csv")).unwrap();
+    let header = table.headers().unwrap().clone();
+    let columns: Vec<usize> = selected
+        .iter()
+        .map(|name| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("{name} not in features_radiomics.csv"))
+        })
+        .collect();
+    let mut checked = 0;
+    for r in table.records().map(|r| r.unwrap()) {
+        if !train_ids.contains(&r[0]) {
+            continue;
+        }
+        for &j in &columns {
+            let v: f64 = r[j].parse().unwrap();
+            if v.fract() != 0.0 {
+                assert!(
+                    !text.contains(&r[j]),
+                    "training value {} of {} in the bundle",
+                    &r[j],
+                    &header[j]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} values checked");
+}
+
+/// New patients come without an outcome: a clinical table without the outcome column scores
+/// them with exactly the probabilities of the run.
+fn new_patients_need_no_outcome(
+    cfg: &StudyConfig,
+    run_dir: &Path,
+    dir: &Path,
+    with_outcome: &dlr_pipeline::predict::PredictOutput,
+) {
+    let clinical =
+        std::fs::read_to_string(cfg.resolve(cfg.study.clinical.as_ref().unwrap())).unwrap();
+    let mut rows = clinical.lines();
+    let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+    let drop = header.iter().position(|h| *h == cfg.study.outcome).unwrap();
+    let keep = |l: &str| -> String {
+        l.split(',')
+            .enumerate()
+            .filter(|(i, _)| *i != drop)
+            .map(|(_, v)| v)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let mut out = keep(&header.join(","));
+    for r in rows {
+        out.push('\n');
+        out.push_str(&keep(r));
+    }
+    let no_outcome = dir.join("clinical_no_outcome.csv");
+    std::fs::write(&no_outcome, out + "\n").unwrap();
+    let p = dlr_pipeline::predict::predict(
+        &run_dir.join("model.dlr"),
+        &cfg.resolve(&cfg.study.manifest),
+        Some(&no_outcome),
+        &dir.join("pred_no_outcome.csv"),
+        false,
+    )
+    .unwrap();
+    assert!(p.failures.is_empty(), "{:?}", p.failures);
+    assert_eq!(p.patients, with_outcome.patients);
+    assert_eq!(p.probabilities, with_outcome.probabilities);
+}
+
+/// `dlr evaluate` (the same engine, reading predictions.csv) reproduces the run's Table 2
+/// numbers exactly: AUC, DeLong CI and the metrics at the training cut-off, per cohort.
+fn evaluate_reproduces_the_run(run_dir: &Path, rec: &dlr_pipeline::run::RunRecord) {
+    let models: Vec<String> = ["radiomics", "clinical", "combined"]
+        .iter()
+        .filter(|m| rec.evaluation.get(m, Some("test")).is_some())
+        .map(|m| m.to_string())
+        .collect();
+    let ev = dlr_stats::evaluate_csv(
+        &run_dir.join("predictions.csv"),
+        &dlr_stats::PredictionColumns {
+            label: "label".into(),
+            scores: models.clone(),
+            cohort: Some("cohort".into()),
+            train: Some("train".into()),
+        },
+        &dlr_stats::EvaluateOptions::default(),
+    )
+    .unwrap();
+    let mut compared = 0;
+    for m in &models {
+        for cohort in ["train", "test"] {
+            let a = rec.evaluation.get(m, Some(cohort)).unwrap();
+            let b = ev.get(m, Some(cohort)).unwrap();
+            assert_eq!((a.n, a.n_positive), (b.n, b.n_positive), "{m} {cohort}");
+            assert_eq!(a.auc, b.auc, "{m} {cohort}");
+            assert_eq!(a.auc_ci, b.auc_ci, "{m} {cohort}");
+            assert_eq!(a.youden, b.youden, "{m} {cohort}");
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 2 * models.len());
+    for c in &rec.evaluation.comparisons {
+        let d = ev.comparison(&c.a, &c.b, c.cohort.as_deref()).unwrap();
+        assert_eq!(
+            (c.difference, c.difference_ci, c.p),
+            (d.difference, d.difference_ci, d.p)
+        );
+    }
 }
 
 #[test]
@@ -196,22 +365,21 @@ fn predict_refuses_a_manifest_without_the_trained_phases() {
     assert!(err.contains("phase"), "{err}");
     // A damaged bundle is refused.
     let bundle = out.join("model.dlr");
-    let b = std::fs::read_to_string(&bundle)
-        .unwrap()
-        .replacen("\"format\": 2", "\"format\": 3", 1);
+    let b = std::fs::read_to_string(&bundle).unwrap().replacen(
+        "\"tool_version\": \"",
+        "\"tool_version\": \"9",
+        1,
+    );
     std::fs::write(&bundle, b).unwrap();
     let err = predict_error(&bundle, &manifest);
     assert!(err.contains("hash"), "{err}");
-    // An intact bundle of an older format (before the crop rule was recorded) is refused with
-    // the way out.
-    let mut old: dlr_pipeline::run::ModelBundle =
-        serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
-    old.format = 1;
-    old.content_hash = old.compute_hash().unwrap();
-    std::fs::write(&bundle, serde_json::to_string(&old).unwrap()).unwrap();
+    // A bundle of an older format (format 2 carried training matrices) is refused with the way
+    // out, before anything else in it is read.
+    let old = r#"{"format": 2, "tool_version": "0.1.0", "radiomics": {"names": [], "n_rows": 0, "data": []}}"#;
+    std::fs::write(&bundle, old).unwrap();
     let err = predict_error(&bundle, &manifest);
     assert!(
-        err.contains("format 1") && err.contains("re-run `dlr run`"),
+        err.contains("format 2") && err.contains("re-run `dlr run`"),
         "{err}"
     );
 }

@@ -38,6 +38,8 @@ pub struct ClinicalOptions {
     pub types: BTreeMap<String, ColumnType>,
     /// Cell values meaning "missing" (compared after trimming; the empty cell always is).
     pub missing_tokens: Vec<String>,
+    /// Whether the outcome column must exist (new patients to score have none: `false`).
+    pub outcome_required: bool,
 }
 
 impl Default for ClinicalOptions {
@@ -50,6 +52,7 @@ impl Default for ClinicalOptions {
             missing_tokens: ["NA", "N/A", "NaN", "nan", "null", "NULL", "."]
                 .map(String::from)
                 .to_vec(),
+            outcome_required: true,
         }
     }
 }
@@ -183,7 +186,11 @@ pub fn detect_type<'a>(cells: impl IntoIterator<Item = &'a str>) -> ColumnType {
 pub fn read_clinical(path: &Path, options: &ClinicalOptions) -> Result<ClinicalTable> {
     let table = read_csv(path)?;
     let id = table.require(&options.id_column, "set the clinical id column")?;
-    let outcome = table.require(&options.outcome, "set the outcome column name")?;
+    let outcome = if options.outcome_required {
+        Some(table.require(&options.outcome, "set the outcome column name")?)
+    } else {
+        table.header.iter().position(|h| *h == options.outcome)
+    };
     for name in options.types.keys() {
         table.require(
             name,
@@ -201,7 +208,7 @@ pub fn read_clinical(path: &Path, options: &ClinicalOptions) -> Result<ClinicalT
             .header
             .iter()
             .enumerate()
-            .filter(|(i, _)| *i != id && *i != outcome)
+            .filter(|(i, _)| *i != id && Some(*i) != outcome)
             .map(|(_, h)| h.clone())
             .collect(),
     };
@@ -260,7 +267,9 @@ pub fn read_clinical(path: &Path, options: &ClinicalOptions) -> Result<ClinicalT
         .map(|(r, row)| ClinicalRow {
             line: row.line,
             patient_id: row.cells[id].trim().to_string(),
-            outcome_raw: Some(row.cells[outcome].trim().to_string()).filter(|s| !is_missing(s)),
+            outcome_raw: outcome
+                .map(|o| row.cells[o].trim().to_string())
+                .filter(|s| !is_missing(s)),
             values: columns.iter().map(|col| col[r].clone()).collect(),
         })
         .collect();

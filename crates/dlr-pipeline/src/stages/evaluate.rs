@@ -52,7 +52,7 @@ pub const TEST: &str = "test";
 pub fn evaluate_options(cfg: &StudyConfig) -> dlr_stats::EvaluateOptions {
     dlr_stats::EvaluateOptions {
         proportion_ci: cfg.evaluation.proportion_ci.method(),
-        bootstrap: (cfg.evaluation.bootstrap > 0).then(|| dlr_stats::BootstrapSettings {
+        bootstrap: (cfg.evaluation.bootstrap > 0).then_some(dlr_stats::BootstrapSettings {
             replicates: cfg.evaluation.bootstrap,
             seed: cfg.split.seed,
         }),

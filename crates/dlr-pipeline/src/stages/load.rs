@@ -38,6 +38,7 @@ pub fn load(cfg: &StudyConfig, require_outcome: bool) -> Result<LoadedStudy> {
     let cols = manifest_columns(cfg);
     let mut copts = dlr_study::ClinicalOptions::with_outcome(cfg.study.outcome.clone());
     copts.id_column = cfg.study.columns.id.clone();
+    copts.outcome_required = require_outcome;
     if !cfg.study.clinical_covariates.is_empty() {
         copts.covariates = Some(cfg.study.clinical_covariates.clone());
     }
