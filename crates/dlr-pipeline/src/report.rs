@@ -11,10 +11,6 @@ use dlr_report::{
 use dlr_study::{ClinicalValue, ColumnType};
 use std::path::{Path, PathBuf};
 
-fn rerr(e: dlr_report::ReportError) -> PipelineError {
-    PipelineError::Data(format!("report: {e}"))
-}
-
 /// Table 1: characteristics of the training and test cohorts with p-values, computed by
 /// `dlr_stats::table1` (R conventions: mean ± SD with Welch's t test; n (%) with Pearson
 /// chi-square, or Fisher's exact test when an expected count is below 5).
@@ -171,9 +167,9 @@ fn write_figure(
         source,
     })?;
     let svg = dir.join(format!("{name}.svg"));
-    dlr_report::write_atomic(&svg, fig.to_svg().as_bytes()).map_err(rerr)?;
+    dlr_report::write_atomic(&svg, fig.to_svg().as_bytes())?;
     let png = dir.join(format!("{name}.png"));
-    dlr_report::write_atomic(&png, &fig.to_png(1200, 900).map_err(rerr)?).map_err(rerr)?;
+    dlr_report::write_atomic(&png, &fig.to_png(1200, 900)?)?;
     files.push(svg);
     files.push(png);
     Ok(())
@@ -241,9 +237,9 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
     {
         let mut t = t.clone();
         t.caption = format!("Table {}. {}", k + 1, t.caption);
-        for (ext, text) in [("csv", t.to_csv().map_err(rerr)?), ("md", t.to_markdown())] {
+        for (ext, text) in [("csv", t.to_csv()?), ("md", t.to_markdown())] {
             let p = out.join(format!("{name}.{ext}"));
-            dlr_report::write_atomic(&p, text.as_bytes()).map_err(rerr)?;
+            dlr_report::write_atomic(&p, text.as_bytes())?;
             files.push(p);
         }
     }
@@ -325,7 +321,7 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
         } else {
             "ROC curves, test cohort"
         };
-        let fig = dlr_report::roc_figure(title, &series).map_err(rerr)?;
+        let fig = dlr_report::roc_figure(title, &series)?;
         write_figure(&figdir, &format!("roc_{cohort}"), &fig, &mut files)?;
         b = b.figure(Some(&format!("roc_{cohort}")), &fig, title);
     }
@@ -458,9 +454,9 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
             .collect(),
         settings: serde_json::to_value(&record.config).unwrap_or(serde_json::Value::Null),
     });
-    let html = b.build().map_err(rerr)?;
+    let html = b.build()?;
     let p = out.join("report.html");
-    dlr_report::write_atomic(&p, html.as_bytes()).map_err(rerr)?;
+    dlr_report::write_atomic(&p, html.as_bytes())?;
     files.push(p);
     Ok(files)
 }
