@@ -168,13 +168,20 @@ pub fn manifest_columns(c: &ColumnArgs) -> ManifestColumns {
 pub fn validate(
     manifest: &Path,
     clinical: Option<&Path>,
-    outcome: &str,
+    outcome: Option<&str>,
     min_roi: usize,
     near_duplicates: Option<f64>,
     columns: &ColumnArgs,
     format: Format,
 ) -> Result<ExitCode> {
     let cols = manifest_columns(columns);
+    let outcome = match (clinical, outcome) {
+        (Some(c), None) => bail!(
+            "--clinical {} needs --outcome COLUMN: the name of its 0/1 outcome column (e.g. --outcome recurrence_1y)",
+            c.display()
+        ),
+        (_, o) => o.unwrap_or("outcome"),
+    };
     let copts = ClinicalOptions::with_outcome(outcome);
     let input = StudyInput::read(manifest, &cols, clinical.map(|p| (p, &copts)))
         .with_context(|| format!("reading the study {}", manifest.display()))?;
@@ -580,27 +587,31 @@ pub const EXIT_AUDIT_FAILED: u8 = 4;
 /// Exit code of a run that left patients out.
 pub const EXIT_PATIENTS_EXCLUDED: u8 = 5;
 
+/// A readable folder name for a study name: lower-case words joined by single dashes
+/// ("Early recurrence of HCC (CEUS)" → "early-recurrence-of-hcc-ceus"); "run" when nothing is left.
+pub fn run_folder_name(study_name: &str) -> String {
+    let words: Vec<String> = study_name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() {
+        "run".into()
+    } else {
+        words.join("-")
+    }
+}
+
 /// `dlr run`: the whole study. Exits 0 only when every switched-on model was fitted, the audit
 /// passed and no patient was excluded, unless `accept_partial` (then 0 whenever it finished).
 pub fn run_study(study: &Path, out: Option<&Path>, accept_partial: bool) -> Result<ExitCode> {
     let cfg = dlr_pipeline::StudyConfig::from_file(study)?;
     let out_dir = match out {
         Some(o) => o.to_path_buf(),
-        None => {
-            let slug: String = cfg
-                .study
-                .name
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() {
-                        c.to_ascii_lowercase()
-                    } else {
-                        '-'
-                    }
-                })
-                .collect();
-            cfg.base_dir.join("runs").join(slug)
-        }
+        None => cfg
+            .base_dir
+            .join("runs")
+            .join(run_folder_name(&cfg.study.name)),
     };
     let t0 = std::time::Instant::now();
     let record = dlr_pipeline::run::run(
@@ -704,4 +715,22 @@ pub fn predict(
     } else {
         ExitCode::from(1)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_folder_names_are_readable() {
+        assert_eq!(
+            run_folder_name("Early recurrence of HCC (CEUS)"),
+            "early-recurrence-of-hcc-ceus"
+        );
+        assert_eq!(
+            run_folder_name("  BUSI -- benign/malignant "),
+            "busi-benign-malignant"
+        );
+        assert_eq!(run_folder_name("()"), "run");
+    }
 }

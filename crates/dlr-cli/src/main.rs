@@ -7,7 +7,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Deep learning radiomics workbench for medical images, ultrasound first.
+/// Deep learning radiomics for medical images, ultrasound first: validate a study, extract
+/// handcrafted and deep features, run the whole study to a report and a model, score new patients.
+///
+/// Start with `dlr demo`, then `dlr run study.toml` on your own data (see the README).
 #[derive(Parser, Debug)]
 #[command(name = "dlr", version, about, long_about = None)]
 pub struct Cli {
@@ -59,9 +62,9 @@ enum Command {
         /// Clinical CSV with the outcome and covariates.
         #[arg(long)]
         clinical: Option<PathBuf>,
-        /// Outcome column of the clinical table.
-        #[arg(long, default_value = "outcome")]
-        outcome: String,
+        /// Outcome column of the clinical table (required with --clinical).
+        #[arg(long)]
+        outcome: Option<String>,
         /// Smallest acceptable ROI, in pixels/voxels.
         #[arg(long, default_value_t = 16)]
         min_roi: usize,
@@ -106,7 +109,7 @@ enum Command {
     Extract(commands::ExtractArgs),
     /// Compute deep features (pooled CNN activations) for one image or a whole manifest.
     Deep(commands::DeepArgs),
-    /// Manage pretrained weights (fetch, import, list).
+    /// Fetch ImageNet weights into the cache, or list the cached ones.
     Weights(commands::WeightsArgs),
     /// AUC with DeLong CI, Youden metrics, calibration and DeLong comparisons for prediction scores.
     Evaluate(commands::EvaluateArgs),
@@ -156,7 +159,7 @@ fn main() -> ExitCode {
         } => commands::validate(
             &manifest,
             clinical.as_deref(),
-            &outcome,
+            outcome.as_deref(),
             min_roi,
             near_duplicates,
             &columns,
