@@ -333,7 +333,7 @@ fn run_on_a_tiny_study_is_not_reported_as_success() {
     let record: Option<serde_json::Value> = std::fs::read(d.path().join("run/record.json"))
         .ok()
         .map(|b| serde_json::from_slice(&b).unwrap());
-    let unfitted = record.as_ref().map_or(true, |rec| {
+    let unfitted = record.as_ref().is_none_or(|rec| {
         rec["skipped_models"]
             .as_object()
             .unwrap()

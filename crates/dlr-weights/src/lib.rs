@@ -13,6 +13,7 @@
 
 mod error;
 mod http;
+pub mod lookup;
 
 pub use error::{Result, WeightsError};
 
