@@ -183,8 +183,7 @@ pub fn validate(
         (_, o) => o.unwrap_or("outcome"),
     };
     let copts = ClinicalOptions::with_outcome(outcome);
-    let input = StudyInput::read(manifest, &cols, clinical.map(|p| (p, &copts)))
-        .with_context(|| format!("reading the study {}", manifest.display()))?;
+    let input = StudyInput::read(manifest, &cols, clinical.map(|p| (p, &copts)))?;
     let opts = ValidateOptions {
         min_roi_pixels: min_roi,
         ..ValidateOptions::default()
@@ -570,8 +569,7 @@ pub fn evaluate(a: &EvaluateArgs) -> Result<ExitCode> {
         &a.predictions,
         &columns,
         &dlr_stats::EvaluateOptions::default(),
-    )
-    .with_context(|| format!("evaluating {}", a.predictions.display()))?;
+    )?;
     match a.format {
         Format::Csv => print!("{}", ev.to_csv()?),
         Format::Json => println!("{}", ev.to_json()?),

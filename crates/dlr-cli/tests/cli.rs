@@ -431,3 +431,24 @@ fn validate_clinical_needs_the_outcome_flag() {
     assert_eq!(v.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&v.stderr).contains("--outcome"));
 }
+
+/// An error names the file once and its cause once.
+#[test]
+fn errors_do_not_repeat_the_path_or_the_cause() {
+    let d = tempfile::tempdir().unwrap();
+    let missing = d.path().join("absent.toml");
+    for args in [
+        vec!["run".to_string(), missing.display().to_string()],
+        vec![
+            "validate".to_string(),
+            "--manifest".to_string(),
+            missing.with_extension("csv").display().to_string(),
+        ],
+    ] {
+        let r = dlr().args(&args).output().unwrap();
+        assert_eq!(r.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(err.matches("absent.").count(), 1, "{err}");
+        assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+    }
+}
