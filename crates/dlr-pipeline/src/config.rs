@@ -421,8 +421,11 @@ pub struct ModelsSection {
     pub deep: bool,
     /// Logistic regression on clinical covariates.
     pub clinical: bool,
-    /// Stacked combination of the above.
-    pub combined: bool,
+    /// Members of the stacked combined model (the paper's DLR model: `["radiomics", "deep"]`;
+    /// the clinical model joins only when listed; `[]` or `false` switches it off, `true` means
+    /// the default members).
+    #[serde(deserialize_with = "combined_members")]
+    pub combined: Vec<ModelName>,
     /// Trees in the random forest.
     pub rf_trees: usize,
     /// SVM kernel of the deep model.
@@ -437,11 +440,60 @@ impl Default for ModelsSection {
             radiomics: true,
             deep: true,
             clinical: true,
-            combined: true,
+            combined: vec![ModelName::Radiomics, ModelName::Deep],
             rf_trees: 500,
             svm_kernel: SvmKernelSetting::Rbf,
             seed: 7,
         }
+    }
+}
+
+impl ModelsSection {
+    /// Whether the combined model is switched on.
+    pub fn combined_on(&self) -> bool {
+        !self.combined.is_empty()
+    }
+
+    /// Whether a base model's inputs are needed: switched on itself or a member of the stack.
+    pub fn needs(&self, model: ModelName) -> bool {
+        let own = match model {
+            ModelName::Radiomics => self.radiomics,
+            ModelName::Deep => self.deep,
+            ModelName::Clinical => self.clinical,
+            ModelName::Combined => self.combined_on(),
+        };
+        own || self.combined.contains(&model)
+    }
+
+    /// Whether a model is switched on in `[models]`.
+    pub fn is_on(&self, model: ModelName) -> bool {
+        match model {
+            ModelName::Radiomics => self.radiomics,
+            ModelName::Deep => self.deep,
+            ModelName::Clinical => self.clinical,
+            ModelName::Combined => self.combined_on(),
+        }
+    }
+}
+
+/// `[models] combined`: a list of base models, or `true` (the default members) / `false` (off).
+fn combined_members<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<ModelName>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Members {
+        Switch(bool),
+        List(Vec<ModelName>),
+    }
+    match Members::deserialize(d).map_err(|_| {
+        serde::de::Error::custom(
+            "expected a list of base models from \"radiomics\", \"deep\", \"clinical\" (e.g. [\"radiomics\", \"deep\"]), or true / false",
+        )
+    })? {
+        Members::Switch(true) => Ok(ModelsSection::default().combined),
+        Members::Switch(false) => Ok(Vec::new()),
+        Members::List(list) => Ok(list),
     }
 }
 
@@ -635,6 +687,25 @@ impl StudyConfig {
                 ),
             ));
         }
+        if m.combined.contains(&ModelName::Combined) {
+            return Err(bad(
+                "models",
+                "combined",
+                "the combined model cannot be its own member; list base models only".into(),
+            ));
+        }
+        let mut seen_members = std::collections::BTreeSet::new();
+        if let Some(dup) = m.combined.iter().find(|x| !seen_members.insert(**x)) {
+            return Err(bad("models", "combined", format!("{dup} is listed twice")));
+        }
+        if m.combined.len() == 1 {
+            return Err(bad(
+                "models",
+                "combined",
+                "a combined model needs at least two members, e.g. [\"radiomics\", \"deep\"]"
+                    .into(),
+            ));
+        }
         if !m.radiomics && !m.deep && !m.clinical {
             return Err(bad(
                 "models",
@@ -700,6 +771,38 @@ seed = 5
             .unwrap_err()
             .to_string();
         assert!(e.contains("circle") && e.contains("line 14"), "{e}");
+    }
+
+    #[test]
+    fn combined_defaults_to_radiomics_plus_deep_and_accepts_lists_and_switches() {
+        let c = StudyConfig::from_toml_str(MINIMAL, Path::new(".")).unwrap();
+        assert_eq!(c.models.combined, [ModelName::Radiomics, ModelName::Deep]);
+        assert!(
+            c.models.needs(ModelName::Deep) && !c.models.combined.contains(&ModelName::Clinical)
+        );
+        let with = |v: &str| {
+            StudyConfig::from_toml_str(
+                &format!("{MINIMAL}[models]\ncombined = {v}\n"),
+                Path::new("."),
+            )
+        };
+        assert_eq!(
+            with("[\"radiomics\", \"deep\", \"clinical\"]")
+                .unwrap()
+                .models
+                .combined
+                .len(),
+            3
+        );
+        assert!(with("false").unwrap().models.combined.is_empty());
+        assert_eq!(
+            with("true").unwrap().models.combined,
+            [ModelName::Radiomics, ModelName::Deep]
+        );
+        let e = with("[\"radiomics\"]").unwrap_err().to_string();
+        assert!(e.contains("at least two") && e.contains("line 14"), "{e}");
+        let e = with("[\"radiomics\", \"shape\"]").unwrap_err().to_string();
+        assert!(e.contains("radiomics") && e.contains("true / false"), "{e}");
     }
 
     #[test]

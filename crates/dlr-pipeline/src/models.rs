@@ -3,7 +3,7 @@
 //! `dlr run` fits them here; the fitted models are serialised into the model bundle, from which
 //! `dlr predict` applies them unchanged.
 
-use crate::config::{StudyConfig, SvmKernelSetting};
+use crate::config::{ModelName, StudyConfig, SvmKernelSetting};
 use crate::error::{PipelineError, Result};
 use dlr_learn::{
     ChainFit, Classifier, ClinicalFit, ClinicalModel, CorrelationFilter, Fit, IccFilter, IccForm,
@@ -135,7 +135,7 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
         ClinicalModel::new(0.05, LogisticRegression::default()).map_err(learn_err)?;
 
     let mut radiomics = None;
-    if cfg.models.radiomics || cfg.models.combined {
+    if cfg.models.needs(ModelName::Radiomics) {
         match &x.radiomics {
             Some(m) if m.n_cols() > 0 => match rad_pipe.fit(m, y, None) {
                 Ok(f) => radiomics = Some(f),
@@ -149,7 +149,7 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
         }
     }
     let mut deep = None;
-    if cfg.models.deep || cfg.models.combined {
+    if cfg.models.needs(ModelName::Deep) {
         match &x.deep {
             Some(m) if m.n_cols() > 0 => match deep_pipe.fit(m, y, None) {
                 Ok(f) => deep = Some(f),
@@ -166,7 +166,7 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
         }
     }
     let mut clinical = None;
-    if cfg.models.clinical || cfg.models.combined {
+    if cfg.models.needs(ModelName::Clinical) {
         match &x.clinical {
             Some(m) if m.n_cols() > 0 => match clinical_model.fit(m, y) {
                 Ok(f) => clinical = Some(f),
@@ -183,10 +183,11 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
         }
     }
     let mut combined = None;
-    if cfg.models.combined {
+    if cfg.models.combined_on() {
+        let member = |m: ModelName| cfg.models.combined.contains(&m);
         let mut members = Vec::new();
         let mut parts: Vec<&Matrix> = Vec::new();
-        if let (Some(_), Some(m)) = (&radiomics, &x.radiomics) {
+        if let (true, Some(_), Some(m)) = (member(ModelName::Radiomics), &radiomics, &x.radiomics) {
             members.push(dlr_learn::stacking::StackingMember {
                 name: "radiomics".into(),
                 model: or_prevalence(Arc::new(rad_pipe.clone())),
@@ -194,7 +195,7 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
             });
             parts.push(m);
         }
-        if let (Some(_), Some(m)) = (&deep, &x.deep) {
+        if let (true, Some(_), Some(m)) = (member(ModelName::Deep), &deep, &x.deep) {
             members.push(dlr_learn::stacking::StackingMember {
                 name: "deep".into(),
                 model: or_prevalence(Arc::new(deep_pipe.clone())),
@@ -202,7 +203,7 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
             });
             parts.push(m);
         }
-        if let (Some(_), Some(m)) = (&clinical, &x.clinical) {
+        if let (true, Some(_), Some(m)) = (member(ModelName::Clinical), &clinical, &x.clinical) {
             members.push(dlr_learn::stacking::StackingMember {
                 name: "clinical".into(),
                 model: or_prevalence(Arc::new(clinical_model.clone())),
@@ -210,12 +211,19 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
             });
             parts.push(m);
         }
-        if members.len() < 2 {
+        if members.len() < cfg.models.combined.len() {
+            let missing: Vec<&str> = cfg
+                .models
+                .combined
+                .iter()
+                .map(|m| m.as_str())
+                .filter(|m| !members.iter().any(|x| x.name == *m))
+                .collect();
             skipped.insert(
                 "combined".into(),
                 format!(
-                    "needs at least two fitted base models, have {}",
-                    members.len()
+                    "its member(s) {} could not be fitted (see their reasons)",
+                    missing.join(", ")
                 ),
             );
         } else {
@@ -235,7 +243,7 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
             "radiomics" => cfg.models.radiomics,
             "deep" => cfg.models.deep,
             "clinical" => cfg.models.clinical,
-            _ => cfg.models.combined,
+            _ => cfg.models.combined_on(),
         };
         if !configured {
             skipped.insert(name.into(), "switched off in [models]".into());
@@ -336,6 +344,18 @@ impl FittedModels {
             .combined
             .as_ref()
             .is_some_and(|c| c.members.iter().any(|m| m.name == family))
+    }
+
+    /// The stack's members and its meta-model's coefficients (log odds per member logit, with
+    /// odds ratios, Wald CIs and p), for the record and the report.
+    pub fn combined_summary(&self) -> Option<serde_json::Value> {
+        self.combined.as_ref().map(|c| {
+            serde_json::json!({
+                "members": c.members.iter().map(|m| m.name.clone()).collect::<Vec<_>>(),
+                "meta_model": "logistic regression on the logits of the members' out-of-fold probabilities",
+                "coefficients": c.meta.table.iter().map(|r| serde_json::json!({"name": r.name, "coef": r.estimate, "odds_ratio": r.odds_ratio, "or_lower": r.or_lower, "or_upper": r.or_upper, "p": r.p_value})).collect::<Vec<_>>(),
+            })
+        })
     }
 
     /// The clinical model's univariable screen and multivariable odds ratios (for the record).

@@ -130,6 +130,10 @@ pub struct RunRecord {
     pub rad_score: Option<String>,
     /// Clinical model: univariable screen and multivariable odds ratios.
     pub clinical_model: Option<serde_json::Value>,
+    /// The configured members of the combined model (the paper's DLR model: radiomics + deep).
+    pub combined_members: Vec<String>,
+    /// The combined model's meta-model: logistic coefficients on each member's logit.
+    pub combined_model: Option<serde_json::Value>,
     /// Models not fitted, with reasons.
     pub skipped_models: BTreeMap<String, String>,
     /// Evaluation.
@@ -184,7 +188,7 @@ impl RunRecord {
             "radiomics" => m.radiomics,
             "deep" => m.deep,
             "clinical" => m.clinical,
-            "combined" => m.combined,
+            "combined" => m.combined_on(),
             _ => false,
         };
         self.skipped_models

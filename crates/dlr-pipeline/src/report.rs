@@ -425,6 +425,50 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
     if let Some(f) = &record.rad_score {
         b = b.heading("Rad-score").paragraph(f);
     }
+    b = b.heading("Combined model");
+    b = match &record.combined_model {
+        Some(c) => {
+            let terms: Vec<String> = c["coefficients"]
+                .as_array()
+                .map(|rows| {
+                    rows.iter()
+                        .map(|r| {
+                            format!(
+                                "{} {:.3} (OR {:.2}, 95% CI {:.2}–{:.2}, p = {})",
+                                r["name"].as_str().unwrap_or(""),
+                                r["coef"].as_f64().unwrap_or(f64::NAN),
+                                r["odds_ratio"].as_f64().unwrap_or(f64::NAN),
+                                r["or_lower"].as_f64().unwrap_or(f64::NAN),
+                                r["or_upper"].as_f64().unwrap_or(f64::NAN),
+                                dlr_report::fmt_p(r["p"].as_f64().unwrap_or(f64::NAN))
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            b.paragraph(&format!(
+                "Stack of {} ({}): logistic meta-model on the logits of the members' out-of-fold probabilities; coefficients: {}.",
+                record.combined_members.join(" + "),
+                if record.combined_members.iter().any(|m| m == "deep")
+                    && record.combined_members.iter().any(|m| m == "radiomics")
+                {
+                    "the deep learning radiomics model"
+                } else {
+                    "as configured in [models] combined"
+                },
+                terms.join("; ")
+            ))
+        }
+        None => b.paragraph(&format!(
+            "Not fitted (members {}): {}.",
+            record.combined_members.join(" + "),
+            record
+                .skipped_models
+                .get("combined")
+                .map(String::as_str)
+                .unwrap_or("switched off")
+        )),
+    };
     b = b.heading("Feature selection");
     for (family, s) in &record.selection {
         let mut steps = vec![format!("{} features", s.n_features)];

@@ -122,6 +122,13 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
             selection: std::mem::take(&mut matrices.selection),
             rad_score: fit::rad_score_formula(&fitted),
             clinical_model: fitted.clinical_summary(),
+            combined_members: cfg
+                .models
+                .combined
+                .iter()
+                .map(|m| m.as_str().to_string())
+                .collect(),
+            combined_model: fitted.combined_summary(),
             skipped_models: fitted.skipped.clone(),
             evaluation,
             warnings: ctx.warnings.clone(),

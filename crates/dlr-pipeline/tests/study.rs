@@ -2,6 +2,7 @@
 //! truth: the pipeline finds signal where there is some and none where there is none, caches
 //! its stages, and the model bundle reproduces the run's predictions.
 
+use dlr_pipeline::config::ModelName;
 use dlr_pipeline::run::{run, RunOptions};
 use dlr_pipeline::StudyConfig;
 use dlr_study::{simulate, SimulateOptions};
@@ -21,6 +22,7 @@ fn cohort(dir: &Path, patients: usize, seed: u64, null: bool) -> StudyConfig {
     // Deep features need ImageNet weights; these tests are about the handcrafted + clinical chain.
     cfg.deep.enabled = false;
     cfg.models.deep = false;
+    cfg.models.combined = vec![ModelName::Radiomics, ModelName::Clinical];
     cfg
 }
 
@@ -448,6 +450,7 @@ fn busi_example_study_runs_and_flags_annotation_shape() {
         );
         cfg.deep.enabled = false;
         cfg.models.deep = false;
+        cfg.models.combined = Vec::new();
     }
     let d = tempfile::tempdir().unwrap();
     let rec = run(
@@ -473,5 +476,16 @@ fn busi_example_study_runs_and_flags_annotation_shape() {
         assert!(deep.auc > 0.8, "deep {deep:?}");
         let m = rec.mask_only_deep.as_ref().unwrap();
         assert!(m.mask_only_auc > 0.95 && m.warning.is_some(), "{m:?}");
+        // The combined model is the paper's: radiomics + deep, with its meta-model recorded.
+        assert_eq!(rec.combined_members, ["radiomics", "deep"]);
+        let meta = rec.combined_model.as_ref().unwrap();
+        let names: Vec<&str> = meta["coefficients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["(Intercept)", "radiomics", "deep"]);
+        test_auc(&rec, "combined");
     }
 }

@@ -218,7 +218,7 @@ pub fn mask_only_baseline(
         radiomics: false,
         deep: true,
         clinical: false,
-        combined: false,
+        combined: Vec::new(),
         ..cfg.models.clone()
     };
     let y_train = split.y_train();

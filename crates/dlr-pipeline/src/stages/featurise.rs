@@ -127,8 +127,9 @@ impl Featuriser {
     /// The engines a study configuration asks for (the backbone is looked up and loaded; when
     /// no weights are found the deep part is skipped with the reason in `deep_choice`).
     pub fn for_study(cfg: &StudyConfig, progress: bool) -> Result<Self> {
-        let want_rad = cfg.radiomics.enabled && (cfg.models.radiomics || cfg.models.combined);
-        let want_deep = cfg.deep.enabled && (cfg.models.deep || cfg.models.combined);
+        let want_rad =
+            cfg.radiomics.enabled && cfg.models.needs(crate::config::ModelName::Radiomics);
+        let want_deep = cfg.deep.enabled && cfg.models.needs(crate::config::ModelName::Deep);
         let settings_text = match &cfg.radiomics.settings {
             Some(p) => {
                 let path = cfg.resolve(p);

@@ -131,7 +131,7 @@ pub fn cohort_matrices(
         );
         out.deep_table = Some(table);
     }
-    if cfg.models.clinical || cfg.models.combined {
+    if cfg.models.needs(crate::config::ModelName::Clinical) {
         if let Some(ct) = clinical {
             let row_of = |i: usize| study.patients[split.cohort.members[i]].clinical.as_ref();
             let train_rows: Vec<Option<&dlr_study::ClinicalRow>> =
