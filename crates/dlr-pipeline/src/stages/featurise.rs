@@ -117,7 +117,7 @@ pub struct Featuriser {
 pub struct StudyFeatures {
     /// Radiomics of every reader's ROIs.
     pub radiomics: Vec<RoiFeatures>,
-    /// Deep features of the primary reader's ROIs.
+    /// Deep features of every reader's ROIs.
     pub deep: Vec<RoiFeatures>,
     /// Deep features of the binary masks of the first phase (audit baseline), by patient.
     pub mask_only: BTreeMap<String, Vec<f32>>,
@@ -230,8 +230,8 @@ impl Featuriser {
         }
     }
 
-    /// The featurise stage of `dlr run`: radiomics of every reader (the ICC needs the second),
-    /// deep features of the primary reader, and the mask-only deep features for the audit.
+    /// The featurise stage of `dlr run`: radiomics and deep features of every reader (the ICC
+    /// needs the second), and the mask-only deep features of the primary reader for the audit.
     /// A failed ROI of the primary reader excludes its patient; one of another reader only
     /// leaves that patient out of the ICC (a warning).
     pub fn featurise_study(
@@ -272,19 +272,30 @@ impl Featuriser {
             ctx.warn(format!("deep features skipped: {reason}"));
         }
         if let Some(deep) = &self.deep {
-            let jobs =
-                crate::stages::load::scan_jobs(study, phases, Some(std::slice::from_ref(&primary)));
+            // Every reader's ROI crops: the deep features go through the same ICC step.
+            let jobs = crate::stages::load::scan_jobs(study, phases, None);
             let (done, failed) = deep.features(&jobs, Some(cache), self.progress);
             for f in failed {
-                ctx.exclude(
-                    &f.key.patient,
-                    "deep",
-                    format!("{} ({}): {}", f.key.phase, f.image.display(), f.reason),
-                );
+                if f.key.reader == primary {
+                    ctx.exclude(
+                        &f.key.patient,
+                        "deep",
+                        format!("{} ({}): {}", f.key.phase, f.image.display(), f.reason),
+                    );
+                } else {
+                    ctx.warn(format!(
+                        "reader {} deep crop of patient {} phase {} failed ({}); that patient is left out of the deep ICC",
+                        f.key.reader, f.key.patient, f.key.phase, f.reason
+                    ));
+                }
             }
             out.deep = done;
             if cfg.evaluation.shape_baseline {
-                out.mask_only = deep.mask_only_features(&jobs, &phases[0]);
+                let primary_jobs: Vec<RoiJob> = jobs
+                    .into_iter()
+                    .filter(|j| j.key.reader == primary)
+                    .collect();
+                out.mask_only = deep.mask_only_features(&primary_jobs, &phases[0]);
             }
         }
         out

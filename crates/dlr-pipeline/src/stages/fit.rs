@@ -60,76 +60,24 @@ pub fn cohort_matrices(
     split: &SplitCohort,
     ctx: &mut RunContext,
 ) -> Result<CohortMatrices> {
-    let phases = &cfg.study.phases;
-    let primary = crate::stages::load::primary_reader(cfg);
     let ids = &split.cohort.ids;
     let fold = &split.fold;
     let mut out = CohortMatrices::default();
-    if !features.radiomics.is_empty() {
-        let table = assemble(&features.radiomics, ids, phases, &primary);
-        let complete = table.complete_columns();
-        let incomplete: Vec<String> = (0..table.columns.len())
-            .filter(|j| !complete.contains(j))
-            .map(|j| table.columns[j].clone())
-            .collect();
-        if !incomplete.is_empty() {
-            ctx.missing_data.push(format!(
-                "{} radiomics features undefined for at least one patient were dropped before selection",
-                incomplete.len()
-            ));
+    for (family, rois) in [("radiomics", &features.radiomics), ("deep", &features.deep)] {
+        if rois.is_empty() {
+            continue;
         }
-        let mut rec = SelectionRecord {
-            n_features: complete.len(),
-            incomplete_dropped: incomplete,
-            ..Default::default()
-        };
-        let mut cols = complete.clone();
-        let second = cfg.study.readers.iter().find(|r| **r != primary).cloned();
-        if let Some(second) = second {
-            let t2 = assemble(&features.radiomics, ids, phases, &second);
-            let both: Vec<usize> = fold
-                .train
-                .iter()
-                .copied()
-                .filter(|&i| {
-                    cols.iter().all(|&j| {
-                        t2.columns.get(j) == Some(&table.columns[j]) && t2.get(i, j).is_finite()
-                    })
-                })
-                .collect();
-            if both.len() >= 5 && t2.columns == table.columns {
-                let a = table_matrix(&table, &both, &cols)?;
-                let b = table_matrix(&t2, &both, &cols)?;
-                let r = crate::models::icc_filter(cfg, &a, &b)?;
-                cols.retain(|&j| r.kept.contains(&table.columns[j]));
-                rec.icc = Some((&r).into());
-            } else {
-                ctx.warn(format!(
-                    "ICC filter not applied: only {} training patients have complete second-reader ROIs",
-                    both.len()
-                ));
-            }
+        let (table, cols, rec) = family_columns(cfg, family, rois, split, ctx)?;
+        let train = Some(table_matrix(&table, &fold.train, &cols)?);
+        let test = Some(table_matrix(&table, &fold.test, &cols)?);
+        out.selection.insert(family.into(), rec);
+        if family == "radiomics" {
+            (out.train.radiomics, out.test.radiomics) = (train, test);
+            out.radiomics_table = Some(table);
         } else {
-            ctx.warn("single reader: the inter-reader ICC filter was not applied");
+            (out.train.deep, out.test.deep) = (train, test);
+            out.deep_table = Some(table);
         }
-        out.train.radiomics = Some(table_matrix(&table, &fold.train, &cols)?);
-        out.test.radiomics = Some(table_matrix(&table, &fold.test, &cols)?);
-        out.selection.insert("radiomics".into(), rec);
-        out.radiomics_table = Some(table);
-    }
-    if !features.deep.is_empty() {
-        let table = assemble(&features.deep, ids, phases, &primary);
-        let complete = table.complete_columns();
-        out.train.deep = Some(table_matrix(&table, &fold.train, &complete)?);
-        out.test.deep = Some(table_matrix(&table, &fold.test, &complete)?);
-        out.selection.insert(
-            "deep".into(),
-            SelectionRecord {
-                n_features: complete.len(),
-                ..Default::default()
-            },
-        );
-        out.deep_table = Some(table);
     }
     if cfg.models.needs(crate::config::ModelName::Clinical) {
         if let Some(ct) = clinical {
@@ -168,6 +116,70 @@ pub fn cohort_matrices(
         );
     }
     Ok(out)
+}
+
+/// The primary reader's table of one feature family (`radiomics` or `deep`) and the columns that
+/// go on to selection: those defined for every analysed patient, then — with a second reader —
+/// those whose ICC(2,1) on the training patients read by both exceeds the threshold (the same
+/// step for handcrafted and deep features, as in the paper).
+fn family_columns(
+    cfg: &StudyConfig,
+    family: &str,
+    rois: &[crate::table::RoiFeatures],
+    split: &SplitCohort,
+    ctx: &mut RunContext,
+) -> Result<(FeatureTable, Vec<usize>, SelectionRecord)> {
+    let phases = &cfg.study.phases;
+    let primary = crate::stages::load::primary_reader(cfg);
+    let ids = &split.cohort.ids;
+    let table = assemble(rois, ids, phases, &primary);
+    let complete = table.complete_columns();
+    let incomplete: Vec<String> = (0..table.columns.len())
+        .filter(|j| !complete.contains(j))
+        .map(|j| table.columns[j].clone())
+        .collect();
+    if !incomplete.is_empty() {
+        ctx.missing_data.push(format!(
+            "{} {family} features undefined for at least one patient were dropped before selection",
+            incomplete.len()
+        ));
+    }
+    let mut rec = SelectionRecord {
+        n_features: complete.len(),
+        incomplete_dropped: incomplete,
+        ..Default::default()
+    };
+    let mut cols = complete;
+    let Some(second) = cfg.study.readers.iter().find(|r| **r != primary).cloned() else {
+        ctx.warn(format!(
+            "single reader: the inter-reader ICC filter was not applied to the {family} features"
+        ));
+        return Ok((table, cols, rec));
+    };
+    let t2 = assemble(rois, ids, phases, &second);
+    let both: Vec<usize> = split
+        .fold
+        .train
+        .iter()
+        .copied()
+        .filter(|&i| {
+            cols.iter()
+                .all(|&j| t2.columns.get(j) == Some(&table.columns[j]) && t2.get(i, j).is_finite())
+        })
+        .collect();
+    if both.len() >= 5 && t2.columns == table.columns {
+        let a = table_matrix(&table, &both, &cols)?;
+        let b = table_matrix(&t2, &both, &cols)?;
+        let r = crate::models::icc_filter(cfg, &a, &b)?;
+        cols.retain(|&j| r.kept.contains(&table.columns[j]));
+        rec.icc = Some((&r).into());
+    } else {
+        ctx.warn(format!(
+            "ICC filter not applied to the {family} features: only {} training patients have complete second-reader ROIs",
+            both.len()
+        ));
+    }
+    Ok((table, cols, rec))
 }
 
 /// Writes the feature tables of the analysed patients into the run folder.
