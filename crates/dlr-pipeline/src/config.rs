@@ -509,6 +509,9 @@ pub struct EvaluationSection {
     pub shape_baseline: bool,
     /// Warn when the shape-only test AUC comes within this margin of the best model's.
     pub shape_margin: f64,
+    /// Folds of the out-of-fold training predictions (the whole chain refitted in each; the
+    /// random forest uses its out-of-bag predictions instead).
+    pub oof_folds: usize,
 }
 
 impl Default for EvaluationSection {
@@ -518,6 +521,7 @@ impl Default for EvaluationSection {
             bootstrap: 0,
             shape_baseline: true,
             shape_margin: 0.05,
+            oof_folds: 5,
         }
     }
 }
@@ -675,6 +679,16 @@ impl StudyConfig {
                 "models",
                 "rf_trees",
                 "must be at least 1 (500 is usual)".into(),
+            ));
+        }
+        if self.evaluation.oof_folds < 2 {
+            return Err(bad(
+                "evaluation",
+                "oof_folds",
+                format!(
+                    "{} folds cannot give out-of-fold predictions; use 2 or more (5 is the default)",
+                    self.evaluation.oof_folds
+                ),
             ));
         }
         if !(0.0..=2.0).contains(&self.deep.margin) {

@@ -99,14 +99,17 @@ pub fn icc_filter(cfg: &StudyConfig, reader_a: &Matrix, reader_b: &Matrix) -> Re
     })
 }
 
+/// The radiomics model's random forest with the study's settings.
+pub fn random_forest(cfg: &StudyConfig) -> Result<dlr_learn::RandomForest> {
+    dlr_learn::forest::RandomForestParams::default()
+        .n_trees(cfg.models.rf_trees)
+        .seed(cfg.models.seed)
+        .build()
+        .map_err(learn_err)
+}
+
 fn rf(cfg: &StudyConfig) -> Result<Arc<dyn Classifier>> {
-    Ok(Arc::new(
-        dlr_learn::forest::RandomForestParams::default()
-            .n_trees(cfg.models.rf_trees)
-            .seed(cfg.models.seed)
-            .build()
-            .map_err(learn_err)?,
-    ))
+    Ok(Arc::new(random_forest(cfg)?))
 }
 
 fn svm(cfg: &StudyConfig) -> Result<Arc<dyn Classifier>> {

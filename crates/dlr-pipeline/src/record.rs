@@ -138,6 +138,8 @@ pub struct RunRecord {
     pub skipped_models: BTreeMap<String, String>,
     /// Evaluation.
     pub evaluation: dlr_stats::Evaluation,
+    /// How the training cohort's predictions were made, and the apparent (in-sample) figures.
+    pub training_predictions: TrainingPredictions,
     /// Warnings for the reader of the report.
     pub warnings: Vec<String>,
     /// ROIs served from cache / computed.
@@ -150,6 +152,19 @@ pub struct RunRecord {
     pub audit: dlr_audit::StudyAudit,
     /// The deep pipeline refitted on features of the binary mask alone (annotation-style check).
     pub mask_only_deep: Option<MaskOnlyBaseline>,
+}
+
+/// The training cohort's predictions: which models' are out-of-fold (used in `predictions.csv`,
+/// Table 2, the figures and for the Youden cut-off), how, and the apparent evaluation.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainingPredictions {
+    /// Models whose training predictions are out-of-fold.
+    pub out_of_fold: Vec<String>,
+    /// How they were made.
+    pub method: String,
+    /// Apparent (in-sample) evaluation of the training cohort: the models fitted on all training
+    /// rows scoring those rows — optimistic, kept for comparison only.
+    pub apparent: dlr_stats::Evaluation,
 }
 
 /// Test AUC of the deep model when the backbone sees only the binary ROI mask.

@@ -184,7 +184,17 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
     let mut perf = Vec::new();
     let models = model_names(ev);
     for m in &models {
-        for (cohort, label) in [(TRAIN, "Training"), (TEST, "Test")] {
+        let oof = record
+            .training_predictions
+            .out_of_fold
+            .iter()
+            .any(|x| x == m);
+        let train_label = if oof {
+            "Training (out-of-fold)"
+        } else {
+            "Training (apparent)"
+        };
+        for (cohort, label) in [(TRAIN, train_label), (TEST, "Test")] {
             let Some(c) = ev.get(m, Some(cohort)) else {
                 continue;
             };
@@ -208,6 +218,10 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
         "Discrimination of the models in the training and test cohorts",
         &perf,
     );
+    table2.notes.push(format!(
+        "Training rows are out-of-fold ({}); the apparent (in-sample) figures are in record.json (training_predictions.apparent).",
+        record.training_predictions.method
+    ));
     table2.notes.push(format!(
         "AUC with DeLong 95% CI; accuracy, sensitivity, specificity, PPV and NPV at the Youden cut-off chosen on the training cohort, with {} 95% CIs.",
         match ev.proportion_ci {
@@ -317,7 +331,7 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
             continue;
         }
         let title = if cohort == TRAIN {
-            "ROC curves, training cohort"
+            "ROC curves, training cohort (out-of-fold)"
         } else {
             "ROC curves, test cohort"
         };

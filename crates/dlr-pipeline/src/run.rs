@@ -12,6 +12,7 @@ use std::path::PathBuf;
 pub use crate::bundle::{read_bundle, ModelBundle, BUNDLE_FORMAT};
 pub use crate::record::{
     CohortFlow, Exclusion, LassoCurve, MaskOnlyBaseline, RunRecord, SelectionRecord, StepRecordOut,
+    TrainingPredictions,
 };
 pub use crate::stages::fit::table_matrix;
 pub use crate::stages::load::{load, manifest_columns, primary_reader, scan_jobs, LoadedStudy};
@@ -62,15 +63,21 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
         fit::require_a_model(&fitted)?;
         Ok((matrices, fitted))
     })?;
-
-    let (preds, evaluation, shape_only, mask_only) = ctx.stage("evaluate", |ctx| -> Result<_> {
-        let preds = evaluate::predict_cohorts(cfg, &fitted, &matrices.train, &matrices.test)?;
-        let evaluation = evaluate::evaluate_predictions(cfg, &preds, &split)?;
-        let shape_only = evaluate::shape_only_baseline(cfg, study, &split, &evaluation, ctx);
-        let mask_only =
-            evaluate::mask_only_baseline(cfg, &features.mask_only, &split, &evaluation, ctx)?;
-        Ok((preds, evaluation, shape_only, mask_only))
+    let oof = ctx.stage("out-of-fold", |_| {
+        fit::out_of_fold_predictions(cfg, &matrices.train, &split.y_train(), &fitted)
     })?;
+
+    let (preds, evaluation, apparent, shape_only, mask_only) =
+        ctx.stage("evaluate", |ctx| -> Result<_> {
+            let preds =
+                evaluate::predict_cohorts(cfg, &fitted, &matrices.train, &matrices.test, oof, ctx)?;
+            let evaluation = evaluate::evaluate_predictions(cfg, &preds, &split)?;
+            let apparent = evaluate::apparent_evaluation(cfg, &preds, &split)?;
+            let shape_only = evaluate::shape_only_baseline(cfg, study, &split, &evaluation, ctx);
+            let mask_only =
+                evaluate::mask_only_baseline(cfg, &features.mask_only, &split, &evaluation, ctx)?;
+            Ok((preds, evaluation, apparent, shape_only, mask_only))
+        })?;
 
     ctx.stage("emit", |ctx| -> Result<RunRecord> {
         crate::store::write_atomic(
@@ -131,6 +138,14 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
             combined_model: fitted.combined_summary(),
             skipped_models: fitted.skipped.clone(),
             evaluation,
+            training_predictions: TrainingPredictions {
+                out_of_fold: preds.out_of_fold.clone(),
+                method: format!(
+                    "random forest: out-of-bag votes; other models: the whole chain refitted in {} stratified folds of the training cohort (seed {})",
+                    cfg.evaluation.oof_folds, cfg.split.seed
+                ),
+                apparent,
+            },
             warnings: ctx.warnings.clone(),
             cache: ctx.cache_counts.clone(),
             outputs: Vec::new(),

@@ -97,7 +97,39 @@ fn signal_is_found_cached_and_reproduced_by_the_bundle() {
     );
     assert_eq!(test_auc(&rec2, "combined").auc, comb.auc);
 
-    // The bundle scores the same patients with exactly the run's probabilities.
+    // Training figures are out-of-fold: the forest's out-of-bag AUC is far from the apparent 1.0.
+    let oob = rec
+        .evaluation
+        .get("radiomics", Some("train"))
+        .unwrap()
+        .auc
+        .unwrap();
+    let apparent = rec
+        .training_predictions
+        .apparent
+        .get("radiomics", None)
+        .unwrap()
+        .auc
+        .unwrap();
+    assert!(
+        apparent > 0.99,
+        "apparent radiomics training AUC {apparent}"
+    );
+    assert!(
+        oob < 0.95 && oob > 0.6,
+        "out-of-bag radiomics training AUC {oob}"
+    );
+    for m in ["radiomics", "clinical", "combined"] {
+        assert!(
+            rec.training_predictions.out_of_fold.iter().any(|x| x == m),
+            "{m}: {:?} {:?}",
+            rec.training_predictions.out_of_fold,
+            rec.warnings
+        );
+    }
+
+    // The bundle scores the test patients with exactly the run's probabilities (the training
+    // rows of predictions.csv are out-of-fold, so they differ by design).
     let pred_out = d.path().join("pred.csv");
     let manifest = cfg.resolve(&cfg.study.manifest);
     let clinical = cfg.resolve(cfg.study.clinical.as_ref().unwrap());
@@ -117,12 +149,19 @@ fn signal_is_found_cached_and_reproduced_by_the_bundle() {
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     for l in lines {
         let f: Vec<&str> = l.split(',').collect();
-        run_map.insert(f[0].to_string(), f[col("combined")].parse::<f64>().unwrap());
+        if f[1] == "test" {
+            run_map.insert(f[0].to_string(), f[col("combined")].parse::<f64>().unwrap());
+        }
     }
     let mi = p.models.iter().position(|m| m == "combined").unwrap();
+    let mut compared = 0;
     for (k, id) in p.patients.iter().enumerate() {
-        assert_eq!(p.probabilities[mi][k], run_map[id], "patient {id}");
+        if let Some(v) = run_map.get(id) {
+            assert_eq!(p.probabilities[mi][k], *v, "patient {id}");
+            compared += 1;
+        }
     }
+    assert_eq!(compared, rec.cohort.test);
     assert!(p.risk_group.iter().all(|g| g == "high" || g == "low"));
 
     bundle_holds_fitted_models_not_patients(&out, rec.cohort.train);

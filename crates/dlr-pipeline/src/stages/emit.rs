@@ -221,6 +221,7 @@ mod tests {
             ]),
             rad_score_train: Some(vec![-1.5, 2.0]),
             rad_score_test: Some(vec![0.5]),
+            ..Default::default()
         };
         let text = String::from_utf8(predictions_csv(&split, &preds).unwrap()).unwrap();
         assert_eq!(

@@ -16,8 +16,13 @@ use std::collections::BTreeMap;
 /// Probabilities per model (and the rad-score) for the training and test rows.
 #[derive(Debug, Clone, Default)]
 pub struct CohortPredictions {
-    /// Training-row probabilities by model name.
+    /// Training-row probabilities by model name: out-of-fold where they could be made (see
+    /// [`crate::stages::fit::out_of_fold_predictions`]), else apparent.
     pub train: BTreeMap<String, Vec<f64>>,
+    /// Training-row probabilities of the models fitted on all training rows (in-sample).
+    pub apparent_train: BTreeMap<String, Vec<f64>>,
+    /// Models whose training predictions are out-of-fold.
+    pub out_of_fold: Vec<String>,
     /// Test-row probabilities by model name.
     pub test: BTreeMap<String, Vec<f64>>,
     /// Training-row rad-scores, when the radiomics chain has one.
@@ -26,19 +31,56 @@ pub struct CohortPredictions {
     pub rad_score_test: Option<Vec<f64>>,
 }
 
-/// Scores both cohorts with the fitted models.
+/// Scores both cohorts with the fitted models; the training rows get the out-of-fold
+/// probabilities `oof` where present (a warning names the models that keep apparent ones).
 pub fn predict_cohorts(
     cfg: &StudyConfig,
     fitted: &FittedModels,
     train: &Inputs,
     test: &Inputs,
+    oof: BTreeMap<String, Vec<f64>>,
+    ctx: &mut RunContext,
 ) -> Result<CohortPredictions> {
+    let apparent_train = fitted.predict(cfg, train)?;
+    let mut train_preds = apparent_train.clone();
+    let mut out_of_fold = Vec::new();
+    for (name, p) in train_preds.iter_mut() {
+        match oof.get(name) {
+            Some(o) => {
+                *p = o.clone();
+                out_of_fold.push(name.clone());
+            }
+            None => ctx.warn(format!(
+                "{name}: out-of-fold training predictions could not be made (the model could not be fitted in every fold); its training-cohort figures are apparent (in-sample) and optimistic"
+            )),
+        }
+    }
     Ok(CohortPredictions {
-        train: fitted.predict(cfg, train)?,
+        train: train_preds,
+        apparent_train,
+        out_of_fold,
         test: fitted.predict(cfg, test)?,
         rad_score_train: fitted.rad_score(train)?,
         rad_score_test: fitted.rad_score(test)?,
     })
+}
+
+/// The apparent (in-sample) evaluation of the training cohort: the models fitted on all
+/// training rows scoring those same rows. Kept in the record, labelled; optimistic by design.
+pub fn apparent_evaluation(
+    cfg: &StudyConfig,
+    preds: &CohortPredictions,
+    split: &SplitCohort,
+) -> Result<Evaluation> {
+    let scores: Vec<(String, Vec<f64>)> = MODEL_NAMES
+        .iter()
+        .filter_map(|m| Some((m.to_string(), preds.apparent_train.get(*m)?.clone())))
+        .collect();
+    let opts = dlr_stats::EvaluateOptions {
+        dca_thresholds: None,
+        ..evaluate_options(cfg)
+    };
+    Ok(dlr_stats::evaluate(&split.y_train(), None, &scores, &opts)?)
 }
 
 /// The cohort name of training rows in the evaluation (test rows are `"test"`).

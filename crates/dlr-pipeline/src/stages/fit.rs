@@ -263,6 +263,79 @@ fn lasso_curve(f: &dlr_learn::LassoCvFit) -> LassoCurve {
     }
 }
 
+/// Out-of-fold probabilities of the training rows, per model: the random forest's out-of-bag
+/// votes (on the chain fitted to all training rows), and for every other model the whole chain —
+/// selection included — refitted in each of `[evaluation] oof_folds` stratified folds and applied
+/// to the held-out fold. A model that cannot be fitted in some fold keeps no out-of-fold
+/// predictions (the caller falls back to the apparent ones and says so).
+pub fn out_of_fold_predictions(
+    cfg: &StudyConfig,
+    train: &Inputs,
+    y_train: &[bool],
+    fitted: &FittedModels,
+) -> Result<BTreeMap<String, Vec<f64>>> {
+    use rayon::prelude::*;
+    let n = y_train.len();
+    let folds = dlr_learn::kfold(y_train, cfg.evaluation.oof_folds, cfg.split.seed)?;
+    let subset = |m: &Option<Matrix>, rows: &[usize]| -> Result<Option<Matrix>> {
+        m.as_ref().map(|m| Ok(m.select_rows(rows)?)).transpose()
+    };
+    let per_fold: Vec<Result<BTreeMap<String, Vec<f64>>>> = folds
+        .par_iter()
+        .map(|fold| {
+            let fit_rows = Inputs {
+                radiomics: subset(&train.radiomics, &fold.train)?,
+                deep: subset(&train.deep, &fold.train)?,
+                clinical: subset(&train.clinical, &fold.train)?,
+            };
+            let held_out = Inputs {
+                radiomics: subset(&train.radiomics, &fold.test)?,
+                deep: subset(&train.deep, &fold.test)?,
+                clinical: subset(&train.clinical, &fold.test)?,
+            };
+            let y: Vec<bool> = fold.train.iter().map(|&i| y_train[i]).collect();
+            let models = crate::models::fit_models(cfg, &fit_rows, &y)?;
+            models.predict(cfg, &held_out)
+        })
+        .collect();
+    let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let mut incomplete = std::collections::BTreeSet::new();
+    for (fold, preds) in folds.iter().zip(per_fold) {
+        let preds = preds?;
+        for name in crate::models::MODEL_NAMES {
+            match preds.get(name) {
+                Some(p) => {
+                    let v = out
+                        .entry(name.to_string())
+                        .or_insert_with(|| vec![f64::NAN; n]);
+                    for (&i, &pi) in fold.test.iter().zip(p) {
+                        v[i] = pi;
+                    }
+                }
+                None => {
+                    incomplete.insert(name.to_string());
+                }
+            }
+        }
+    }
+    for name in incomplete {
+        out.remove(&name);
+    }
+    // The random forest: out-of-bag votes of the same forest (same seed and rows).
+    if let (Some(f), Some(x)) = (&fitted.radiomics, &train.radiomics) {
+        out.remove("radiomics");
+        if !f.chain.selected.is_empty() {
+            let xt = dlr_learn::Transform::transform(&f.chain, x)?;
+            let (_, oob) = crate::models::random_forest(cfg)?.fit_with_oob(&xt, y_train)?;
+            if oob.iter().all(|v| v.is_finite()) {
+                out.insert("radiomics".into(), oob);
+            }
+        }
+    }
+    out.retain(|_, v| v.iter().all(|p| p.is_finite()));
+    Ok(out)
+}
+
 /// The rad-score formula of the fitted radiomics chain, when it kept any feature.
 pub fn rad_score_formula(fitted: &FittedModels) -> Option<String> {
     let f = fitted.radiomics.as_ref()?;
