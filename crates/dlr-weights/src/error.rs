@@ -43,14 +43,24 @@ pub enum WeightsError {
         url: String,
     },
     /// The downloaded bytes do not hash to the reported SHA-256 (the partial file was deleted).
-    #[error("{url}: SHA-256 mismatch: the server reported {expected}, the downloaded bytes hash to {actual}; the download was deleted")]
+    #[error("{url}: SHA-256 mismatch: expected {expected} (pinned, or reported by the server), the downloaded bytes hash to {actual}; the download was deleted")]
     HashMismatch {
         /// URL downloaded.
         url: String,
-        /// SHA-256 the server reported.
+        /// SHA-256 expected (pinned, or reported by the server).
         expected: String,
         /// SHA-256 of the bytes received.
         actual: String,
+    },
+    /// The index reports a SHA-256 for the wheel other than the pinned one (nothing was downloaded).
+    #[error("{url}: the index reports SHA-256 {reported} but dlr pins {pinned}; refusing a file that is not the published one (nothing was downloaded)")]
+    PinMismatch {
+        /// URL of the file.
+        url: String,
+        /// SHA-256 pinned in dlr.
+        pinned: String,
+        /// SHA-256 the index reported.
+        reported: String,
     },
     /// The body ended before the announced length (the partial file was deleted).
     #[error(

