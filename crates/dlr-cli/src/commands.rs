@@ -294,7 +294,7 @@ pub fn simulate(patients: usize, seed: u64, out: &Path, null: bool) -> Result<Ex
 }
 
 /// `dlr demo`: simulate a CEUS cohort shaped like the paper's and run the whole study on it.
-pub fn demo(out: &Path, patients: usize, seed: u64) -> Result<ExitCode> {
+pub fn demo(out: &Path, patients: usize, seed: u64, offline: bool) -> Result<ExitCode> {
     let data = out.join("cohort");
     eprintln!(
         "simulating {patients} patients (seed {seed}) into {}",
@@ -309,7 +309,7 @@ pub fn demo(out: &Path, patients: usize, seed: u64) -> Result<ExitCode> {
     })?;
     eprintln!("{}", cohort.summary());
     // The demo shows what it could fit (e.g. without deep weights) and exits 0.
-    run_study(&cohort.study_toml, Some(&out.join("run")), true)
+    run_study(&cohort.study_toml, Some(&out.join("run")), true, offline)
 }
 
 /// Checks `--names` against the preset: each naming scheme belongs to one preset's definitions.
@@ -630,7 +630,12 @@ pub fn run_folder_name(study_name: &str) -> String {
 
 /// `dlr run`: the whole study. Exits 0 only when every switched-on model was fitted, the audit
 /// passed and no patient was excluded, unless `accept_partial` (then 0 whenever it finished).
-pub fn run_study(study: &Path, out: Option<&Path>, accept_partial: bool) -> Result<ExitCode> {
+pub fn run_study(
+    study: &Path,
+    out: Option<&Path>,
+    accept_partial: bool,
+    offline: bool,
+) -> Result<ExitCode> {
     let cfg = dlr_pipeline::StudyConfig::from_file(study)?;
     let out_dir = match out {
         Some(o) => o.to_path_buf(),
@@ -645,6 +650,7 @@ pub fn run_study(study: &Path, out: Option<&Path>, accept_partial: bool) -> Resu
         &dlr_pipeline::run::RunOptions {
             out_dir: out_dir.clone(),
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            offline,
         },
     )?;
     let c = &record.cohort;

@@ -104,6 +104,10 @@ enum Command {
         /// Random seed.
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Never download the EfficientNet-Lite0 weights (also `DLR_OFFLINE=1`); without
+        /// weights the deep model is skipped with the command that fetches them.
+        #[arg(long)]
+        offline: bool,
     },
     /// Extract handcrafted radiomics features for one ROI or a whole manifest.
     Extract(commands::ExtractArgs),
@@ -127,6 +131,9 @@ enum Command {
         /// Exit 0 even when a model was not fitted, the audit failed or patients were excluded.
         #[arg(long)]
         accept_partial: bool,
+        /// Never download the EfficientNet-Lite0 weights (also `DLR_OFFLINE=1`).
+        #[arg(long)]
+        offline: bool,
     },
     /// Apply a trained model bundle to new patients.
     Predict {
@@ -175,7 +182,8 @@ fn main() -> ExitCode {
             out,
             patients,
             seed,
-        } => commands::demo(&out, patients, seed),
+            offline,
+        } => commands::demo(&out, patients, seed, offline),
         Command::Extract(a) => commands::extract(&a),
         Command::Deep(a) => commands::deep(&a),
         Command::Weights(a) => commands::weights(&a),
@@ -184,7 +192,8 @@ fn main() -> ExitCode {
             study,
             out,
             accept_partial,
-        } => commands::run_study(&study, out.as_deref(), accept_partial),
+            offline,
+        } => commands::run_study(&study, out.as_deref(), accept_partial, offline),
         Command::Predict {
             model,
             manifest,

@@ -332,6 +332,8 @@ pub struct DeepSection {
     pub margin: f64,
     /// How the ROI box becomes the network input (`box` or `square`).
     pub crop: DeepCrop,
+    /// Colour handling: `auto` (RGB for truly colour images, else grey replicated), `grey`, `rgb`.
+    pub colour: dlr_deep::DeepColour,
 }
 
 impl Default for DeepSection {
@@ -342,6 +344,7 @@ impl Default for DeepSection {
             weights: None,
             margin: 0.10,
             crop: DeepCrop::Box,
+            colour: dlr_deep::DeepColour::Auto,
         }
     }
 }
@@ -349,7 +352,10 @@ impl Default for DeepSection {
 impl DeepSection {
     /// The ROI crop options these settings describe.
     pub fn crop_options(&self) -> dlr_deep::CropOptions {
-        self.crop.options(self.margin)
+        dlr_deep::CropOptions {
+            colour: self.colour,
+            ..self.crop.options(self.margin)
+        }
     }
 }
 

