@@ -126,6 +126,8 @@ pub struct RunRecord {
     pub deep_backbone: Option<BackboneChoice>,
     /// Selection per family.
     pub selection: BTreeMap<String, SelectionRecord>,
+    /// LASSO formula of the selected deep features (the deep score).
+    pub deep_score: Option<String>,
     /// Rad-score formula.
     pub rad_score: Option<String>,
     /// Clinical model: univariable screen and multivariable odds ratios.

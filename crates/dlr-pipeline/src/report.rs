@@ -439,6 +439,25 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
     if let Some(f) = &record.rad_score {
         b = b.heading("Rad-score").paragraph(f);
     }
+    if let Some(deep) = record.selection.get("deep") {
+        if !deep.coefficients.is_empty() {
+            b = b.heading("Deep score");
+            if let Ok(fig) = dlr_report::coefficient_bars_figure(
+                "Selected deep features (LASSO coefficients)",
+                &deep.coefficients,
+            ) {
+                write_figure(&figdir, "deep_coefficients", &fig, &mut files)?;
+                b = b.figure(
+                    Some("deepcoef"),
+                    &fig,
+                    "Coefficients of the deep features kept by the same selection chain (ICC, z-score, Mann–Whitney, correlation, LASSO-CV).",
+                );
+            }
+            if let Some(f) = &record.deep_score {
+                b = b.paragraph(f);
+            }
+        }
+    }
     b = b.heading("Combined model");
     b = match &record.combined_model {
         Some(c) => {

@@ -130,6 +130,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
             deep_backbone: featuriser.deep_choice.clone(),
             selection: std::mem::take(&mut matrices.selection),
             rad_score: fit::rad_score_formula(&fitted),
+            deep_score: fit::deep_score_formula(&fitted),
             clinical_model: fitted.clinical_summary(),
             combined_members: cfg
                 .models

@@ -518,6 +518,15 @@ fn deep_features_pass_the_icc_and_join_the_combined_model() {
     // Selection after the ICC starts from the features it kept.
     assert_eq!(deep.steps.first().map(|s| s.n_in), Some(icc.n_kept));
     assert_eq!(rec.combined_members, ["radiomics", "deep"]);
+    if !deep.coefficients.is_empty() {
+        // The deep LASSO's formula and coefficient figure are in the record and the report.
+        assert!(rec
+            .deep_score
+            .as_deref()
+            .unwrap()
+            .starts_with("Deep score = "));
+        assert!(d.path().join("run/figures/deep_coefficients.svg").is_file());
+    }
     if !rec.skipped_models.contains_key("combined") {
         let meta = rec.combined_model.as_ref().unwrap();
         assert_eq!(meta["members"], serde_json::json!(["radiomics", "deep"]));

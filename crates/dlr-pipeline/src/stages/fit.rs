@@ -345,6 +345,18 @@ pub fn rad_score_formula(fitted: &FittedModels) -> Option<String> {
     f.chain.rad_score().map(|r| r.formula(4))
 }
 
+/// The LASSO formula of the fitted deep chain (the paper's deep-feature score), when it kept any
+/// feature.
+pub fn deep_score_formula(fitted: &FittedModels) -> Option<String> {
+    let f = fitted.deep.as_ref()?;
+    if f.chain.selected.is_empty() {
+        return None;
+    }
+    f.chain
+        .rad_score()
+        .map(|r| r.formula(4).replacen("Rad-score", "Deep score", 1))
+}
+
 /// Fails when no model could be fitted at all.
 pub fn require_a_model(fitted: &FittedModels) -> Result<()> {
     if fitted.radiomics.is_none()
