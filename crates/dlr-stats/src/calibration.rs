@@ -63,60 +63,156 @@ fn deviance(y: &[f64], eta: impl Fn(usize) -> f64) -> f64 {
         .sum::<f64>()
 }
 
-/// Newton–Raphson (= IRLS) for `y ~ a + b x`; `slope_free = false` fixes b = 1 (offset).
+/// Relative singularity tolerance of the 2×2 information matrix, as R's `glm.fit` (QR with
+/// `tol = 1e-11`): the score column is aliased with the intercept when its weighted distance from
+/// a constant is below `1e-11` times its weighted norm, i.e. `S / h11 < 1e-22` with
+/// `S = sum w (x - x̄_w)²` and `h11 = sum w x²`.
+const ALIAS_TOL_SQ: f64 = 1e-22;
+
+/// Why `glm(y ~ x)` (one covariate plus an intercept) has no finite maximum-likelihood estimate:
+/// `x` constant, or `x` separating the outcomes completely (every event above, or below, every
+/// non-event) or quasi-completely (the two classes meet at a single value). For one covariate
+/// these are the only cases (Albert & Anderson 1984), so the MLE exists when this returns `None`.
+/// `show(i)` formats observation `i` for the message.
+fn no_logit_mle(x: &[f64], y: &[f64], show: impl Fn(usize) -> String) -> Option<String> {
+    let (mut lo, mut hi) = ([None::<usize>; 2], [None::<usize>; 2]);
+    for (i, (&xi, &yi)) in x.iter().zip(y).enumerate() {
+        let k = usize::from(yi > 0.5);
+        if lo[k].is_none_or(|j| xi < x[j]) {
+            lo[k] = Some(i);
+        }
+        if hi[k].is_none_or(|j| xi > x[j]) {
+            hi[k] = Some(i);
+        }
+    }
+    let ([Some(lo0), Some(lo1)], [Some(hi0), Some(hi1)]) = (lo, hi) else {
+        return Some("only one outcome class present".into());
+    };
+    if x.iter().all(|&v| v == x[0]) {
+        return Some(format!(
+            "the score is constant ({}), so glm(y ~ logit(p)) has no slope",
+            show(0)
+        ));
+    }
+    let why = |kind: &str, order: &str| {
+        format!(
+            "the score separates the outcomes {kind} ({order}), so glm(y ~ logit(p)) has no \
+             finite maximum-likelihood intercept and slope (R: fitted probabilities numerically 0 \
+             or 1)"
+        )
+    };
+    if x[hi0] < x[lo1] {
+        return Some(why(
+            "completely",
+            "every event scores above every non-event",
+        ));
+    }
+    if x[hi1] < x[lo0] {
+        return Some(why(
+            "completely",
+            "every event scores below every non-event",
+        ));
+    }
+    if x[hi0] == x[lo1] {
+        return Some(why(
+            "quasi-completely",
+            &format!(
+                "events score at or above {}, non-events at or below it",
+                show(lo1)
+            ),
+        ));
+    }
+    if x[hi1] == x[lo0] {
+        return Some(why(
+            "quasi-completely",
+            &format!(
+                "events score at or below {}, non-events at or above it",
+                show(hi1)
+            ),
+        ));
+    }
+    None
+}
+
+/// Newton–Raphson (= IRLS) for `y ~ a + b x`; `slope_free = false` fixes b = 1 (offset). The
+/// Newton step is solved in the weighted-centred parametrisation, halved while it raises the
+/// deviance, and the fit stops when the relative deviance change is below 1e-15. The caller
+/// must rule out separation first ([`no_logit_mle`]); a fit that still fails to converge in
+/// 100 iterations is an error, never a returned point.
 fn logit_fit(what: &str, x: &[f64], y: &[f64], slope_free: bool) -> Result<LogitFit> {
     let (mut a, mut b) = (0.0, if slope_free { 0.0 } else { 1.0 });
-    let mut dev_old = f64::INFINITY;
-    for _ in 0..200 {
-        let (mut g0, mut g1, mut h00, mut h01, mut h11) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    let mut dev = deviance(y, |i| a + b * x[i]);
+    for _ in 0..100 {
+        let (mut g0, mut h00, mut h01, mut h11) = (0.0, 0.0, 0.0, 0.0);
         for (&xi, &yi) in x.iter().zip(y) {
             let mu = 1.0 / (1.0 + (-(a + b * xi)).exp());
             let w = mu * (1.0 - mu);
-            let r = yi - mu;
-            g0 += r;
-            g1 += r * xi;
+            g0 += yi - mu;
             h00 += w;
             h01 += w * xi;
             h11 += w * xi * xi;
         }
-        if slope_free {
-            let det = h00 * h11 - h01 * h01;
-            if det == 0.0 || !det.is_finite() {
-                return Err(StatsError::degenerate(what, "singular information matrix"));
+        if h00.is_nan() || h00 <= 0.0 || !h11.is_finite() {
+            return Err(StatsError::degenerate(
+                what,
+                "singular information matrix (all fitted probabilities are 0 or 1)",
+            ));
+        }
+        let (da, db) = if slope_free {
+            // Schur complement: S = sum w (x - x̄_w)², centred for accuracy.
+            let xw = h01 / h00;
+            let (mut s, mut gc) = (0.0, 0.0);
+            for (&xi, &yi) in x.iter().zip(y) {
+                let mu = 1.0 / (1.0 + (-(a + b * xi)).exp());
+                let d = xi - xw;
+                s += mu * (1.0 - mu) * d * d;
+                gc += (yi - mu) * d;
             }
-            a += (h11 * g0 - h01 * g1) / det;
-            b += (h00 * g1 - h01 * g0) / det;
+            if s.is_nan() || s <= ALIAS_TOL_SQ * h11 {
+                return Err(StatsError::degenerate(
+                    what,
+                    "the score is numerically constant (information matrix singular relative to \
+                     its scale), so glm(y ~ logit(p)) has no slope",
+                ));
+            }
+            let db = gc / s;
+            (g0 / h00 - xw * db, db)
         } else {
-            if h00.is_nan() || h00 <= 0.0 {
-                return Err(StatsError::degenerate(what, "singular information matrix"));
+            (g0 / h00, 0.0)
+        };
+        let mut t = 1.0;
+        let mut accepted = None;
+        for _ in 0..60 {
+            let (na, nb) = (a + t * da, b + t * db);
+            let nd = deviance(y, |i| na + nb * x[i]);
+            if nd.is_finite() && nd <= dev * (1.0 + 1e-14) + 1e-14 {
+                accepted = Some((na, nb, nd));
+                break;
             }
-            a += g0 / h00;
+            t *= 0.5;
         }
-        let dev = deviance(y, |i| a + b * x[i]);
-        if !dev.is_finite() || !a.is_finite() || !b.is_finite() {
-            return Err(StatsError::degenerate(what, "logistic fit diverged"));
-        }
-        if (dev - dev_old).abs() / (dev.abs() + 0.1) < 1e-15 {
+        let Some((na, nb, nd)) = accepted else {
+            // No step lowers the deviance any further: at the optimum up to rounding.
+            return Ok(LogitFit {
+                a,
+                b,
+                deviance: dev,
+            });
+        };
+        let change = (nd - dev).abs() / (nd.abs() + 0.1);
+        (a, b, dev) = (na, nb, nd);
+        if change < 1e-15 {
             return Ok(LogitFit {
                 a,
                 b,
                 deviance: dev,
             });
         }
-        dev_old = dev;
     }
-    let fit_dev = deviance(y, |i| a + b * x[i]);
-    if a.abs() > 30.0 || b.abs() > 30.0 {
-        return Err(StatsError::degenerate(
-            what,
-            "logistic recalibration did not converge (perfect separation?)",
-        ));
-    }
-    Ok(LogitFit {
-        a,
-        b,
-        deviance: fit_dev,
-    })
+    Err(StatsError::degenerate(
+        what,
+        "the logistic recalibration did not converge in 100 iterations",
+    ))
 }
 
 /// Hosmer–Lemeshow goodness-of-fit test.
@@ -391,7 +487,10 @@ pub struct Calibration {
 }
 
 /// Full calibration summary. Probabilities must lie strictly inside (0, 1) (the logistic
-/// recalibration uses logit(p)); both outcomes must be present.
+/// recalibration uses logit(p)); both outcomes must be present. A constant score, or one that
+/// separates the outcomes completely or quasi-completely, is a [`StatsError::Degenerate`] error
+/// naming the case: `glm(y ~ logit(p))` then has no finite maximum-likelihood slope, and R's
+/// numbers for it (with the warning "fitted probabilities numerically 0 or 1") are arbitrary.
 pub fn calibration(p: &[f64], y: &[bool]) -> Result<Calibration> {
     let what = "calibration";
     check_probs(what, p, y)?;
@@ -411,6 +510,9 @@ pub fn calibration(p: &[f64], y: &[bool]) -> Result<Calibration> {
     let nf = p.len() as f64;
     let yf: Vec<f64> = y.iter().map(|&v| if v { 1.0 } else { 0.0 }).collect();
     let lp: Vec<f64> = p.iter().map(|&v| (v / (1.0 - v)).ln()).collect();
+    if let Some(why) = no_logit_mle(&lp, &yf, |i| format!("p = {}", p[i])) {
+        return Err(StatsError::degenerate(what, why));
+    }
     let b = brier(p, y)?;
     let prev = n1 as f64 / nf;
     let joint = logit_fit(what, &lp, &yf, true)?;
