@@ -47,6 +47,6 @@ pub use roc::{
 };
 pub use table1::{
     contingency_table, continuous_summary, format_p, sorted_levels, table1, CategoricalTest,
-    Contingency, ContinuousStyle, ContinuousSummary, ContinuousTest, Table1, Table1Options,
-    Table1Row, Table1Variable, VariableValues,
+    ChiSquareCorrection, Contingency, ContinuousStyle, ContinuousSummary, ContinuousTest, Table1,
+    Table1Options, Table1Row, Table1Variable, VariableValues, CHI_SQUARE_TEST, FISHER_TEST,
 };

@@ -2,8 +2,9 @@
 //! median [IQR] with R type-7 quantiles; categorical: n (%) per level, column percentages) with
 //! the matching test and p-value, rendered to CSV or Markdown. Tests follow `golden/table1.json`:
 //! Welch or Student t, or Mann–Whitney (normal approximation with tie and continuity correction,
-//! R `wilcox.test(exact = FALSE)`), for two groups; chi-square (no Yates) or Fisher exact for
-//! categorical variables with any number of groups.
+//! R `wilcox.test(exact = FALSE)`), for two groups; Pearson chi-square (on 2×2 tables with Yates'
+//! continuity correction unless switched off, as R `chisq.test`) or Fisher exact for categorical
+//! variables with any number of groups.
 
 use crate::error::{Result, StatsError};
 use crate::group::{chi_square, fisher_exact, student_t, welch_t};
@@ -173,16 +174,40 @@ pub enum ContinuousTest {
 /// Test for categorical variables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum CategoricalTest {
-    /// Chi-square without Yates if every expected count is >= 5, else Fisher exact.
+    /// Chi-square (see [`ChiSquareCorrection`]) if every expected count is >= 5, else Fisher exact.
     #[default]
     Auto,
-    /// Pearson chi-square without continuity correction.
+    /// Pearson chi-square, with the [`ChiSquareCorrection`] on 2×2 tables.
     ChiSquare,
-    /// Chi-square with Yates' correction (2×2 only).
-    ChiSquareYates,
     /// Fisher exact test (exact for r×c).
     Fisher,
 }
+
+/// Continuity correction of the chi-square test on 2×2 tables (R `chisq.test(correct = )`);
+/// larger tables are never corrected, in R or here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ChiSquareCorrection {
+    /// Yates' continuity correction, R's default (`correct = TRUE`).
+    #[default]
+    Yates,
+    /// No correction (`correct = FALSE`).
+    None,
+}
+
+impl ChiSquareCorrection {
+    /// Name of the chi-square test on a 2×2 table under this correction, as Table 1 prints it.
+    pub fn test_name_2x2(self) -> &'static str {
+        match self {
+            ChiSquareCorrection::Yates => "χ² test with Yates' continuity correction",
+            ChiSquareCorrection::None => "χ² test without continuity correction",
+        }
+    }
+}
+
+/// Name of the chi-square test on a table larger than 2×2 (never corrected).
+pub const CHI_SQUARE_TEST: &str = "χ² test";
+/// Name of Fisher's exact test as Table 1 prints it.
+pub const FISHER_TEST: &str = "Fisher exact test";
 
 /// Options for [`table1`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,6 +218,9 @@ pub struct Table1Options {
     pub continuous_test: ContinuousTest,
     /// Test for categorical variables.
     pub categorical_test: CategoricalTest,
+    /// Continuity correction of the chi-square test on 2×2 tables (default Yates, as R).
+    #[serde(default)]
+    pub chi_square_correction: ChiSquareCorrection,
     /// Decimals for summaries.
     pub digits: usize,
 }
@@ -203,6 +231,7 @@ impl Default for Table1Options {
             style: ContinuousStyle::MeanSd,
             continuous_test: ContinuousTest::Welch,
             categorical_test: CategoricalTest::Auto,
+            chi_square_correction: ChiSquareCorrection::Yates,
             digits: 2,
         }
     }
@@ -236,6 +265,9 @@ pub struct Table1 {
     pub group_n: Vec<usize>,
     /// Rows in print order.
     pub rows: Vec<Table1Row>,
+    /// Notes for under the table: the tests used and, for categorical variables, the rule that
+    /// chose them and the 2×2 continuity correction.
+    pub notes: Vec<String>,
 }
 
 fn fmt(v: f64, d: usize) -> String {
@@ -283,6 +315,8 @@ pub fn table1(
         ));
     }
     let d = opts.digits;
+    let mut tests_used: Vec<&'static str> = Vec::new();
+    let mut has_categorical = false;
     let mut rows = vec![Table1Row {
         variable: "n".into(),
         level: None,
@@ -337,7 +371,7 @@ pub fn table1(
                         format!("continuous variable '{}': tests for more than 2 groups (ANOVA/Kruskal-Wallis) are not implemented", var.name),
                     ));
                 }
-                let (p, test) = match opts.continuous_test {
+                let (p, test): (f64, &'static str) = match opts.continuous_test {
                     ContinuousTest::Welch => (welch_t(&per[0], &per[1])?.p, "Welch t test"),
                     ContinuousTest::Student => (student_t(&per[0], &per[1])?.p, "Student t test"),
                     ContinuousTest::MannWhitney => {
@@ -351,6 +385,9 @@ pub fn table1(
                         )
                     }
                 };
+                if !tests_used.contains(&test) {
+                    tests_used.push(test);
+                }
                 rows.push(Table1Row {
                     variable: var.name.clone(),
                     level: None,
@@ -390,23 +427,34 @@ pub fn table1(
                     .zip(groups)
                     .filter(|(x, g)| is_missing(x) && glv.contains(g))
                     .count();
+                let is_2x2 = t.row_levels.len() == 2 && glv.len() == 2;
+                let chi = || -> Result<(f64, &'static str)> {
+                    if is_2x2 {
+                        let yates = opts.chi_square_correction == ChiSquareCorrection::Yates;
+                        Ok((
+                            chi_square(&t.counts, yates)?.p,
+                            opts.chi_square_correction.test_name_2x2(),
+                        ))
+                    } else {
+                        Ok((chi_square(&t.counts, false)?.p, CHI_SQUARE_TEST))
+                    }
+                };
                 let (p, test) = match opts.categorical_test {
-                    CategoricalTest::ChiSquare => {
-                        (chi_square(&t.counts, false)?.p, "Chi-square test")
-                    }
-                    CategoricalTest::ChiSquareYates => {
-                        (chi_square(&t.counts, true)?.p, "Chi-square test (Yates)")
-                    }
-                    CategoricalTest::Fisher => (fisher_exact(&t.counts)?.p, "Fisher exact test"),
+                    CategoricalTest::ChiSquare => chi()?,
+                    CategoricalTest::Fisher => (fisher_exact(&t.counts)?.p, FISHER_TEST),
                     CategoricalTest::Auto => {
-                        let c = chi_square(&t.counts, false)?;
-                        if c.expected_min >= 5.0 {
-                            (c.p, "Chi-square test")
+                        // The expected counts do not depend on the correction.
+                        if chi_square(&t.counts, false)?.expected_min >= 5.0 {
+                            chi()?
                         } else {
-                            (fisher_exact(&t.counts)?.p, "Fisher exact test")
+                            (fisher_exact(&t.counts)?.p, FISHER_TEST)
                         }
                     }
                 };
+                if !tests_used.contains(&test) {
+                    tests_used.push(test);
+                }
+                has_categorical = true;
                 rows.push(Table1Row {
                     variable: var.name.clone(),
                     level: None,
@@ -444,10 +492,33 @@ pub fn table1(
             }
         }
     }
+    let mut notes = Vec::new();
+    if !tests_used.is_empty() {
+        notes.push(format!("Tests: {}.", tests_used.join("; ")));
+    }
+    if has_categorical {
+        let chi = match opts.chi_square_correction {
+            ChiSquareCorrection::Yates => {
+                "χ² tests on 2×2 tables use Yates' continuity correction (R chisq.test's default)"
+            }
+            ChiSquareCorrection::None => {
+                "χ² tests on 2×2 tables use no continuity correction (R chisq.test(correct = FALSE))"
+            }
+        };
+        notes.push(match opts.categorical_test {
+            CategoricalTest::Auto => format!(
+                "Categorical variables: {FISHER_TEST} when an expected count is below 5, else the \
+                 χ² test; {chi}."
+            ),
+            CategoricalTest::ChiSquare => format!("Categorical variables: {chi}."),
+            CategoricalTest::Fisher => format!("Categorical variables: {FISHER_TEST}."),
+        });
+    }
     Ok(Table1 {
         groups: glv,
         group_n,
         rows,
+        notes,
     })
 }
 
@@ -490,7 +561,7 @@ impl Table1 {
         String::from_utf8(bytes).map_err(|e| err(e.to_string()))
     }
 
-    /// Renders as a Markdown table.
+    /// Renders as a Markdown table, followed by the notes (one paragraph each).
     pub fn to_markdown(&self) -> String {
         let h = self.header();
         let mut out = format!("| {} |\n", h.join(" | "));
@@ -505,6 +576,9 @@ impl Table1 {
             f.push(r.p.map(format_p).unwrap_or_default());
             f.push(r.test.clone().unwrap_or_default());
             out.push_str(&format!("| {} |\n", f.join(" | ").replace('\n', " ")));
+        }
+        for n in &self.notes {
+            out.push_str(&format!("\n{n}\n"));
         }
         out
     }

@@ -1,4 +1,5 @@
-//! Group tests against `golden/table1.json` (R 4.2.2 `t.test`, `wilcox.test`, `chisq.test`, `fisher.test`).
+//! Group tests against `golden/table1.json` (R 4.2.2 `t.test`, `wilcox.test`, `chisq.test`,
+//! `fisher.test`) and the 2×2 chi-square goldens in `tests/data/calibration_chisq.json`.
 mod common;
 use common::*;
 use dlr_stats::*;
@@ -213,13 +214,21 @@ fn table1_layout_and_p_values_match_r() {
                 .iter()
                 .find(|r| &r.variable == name && r.level.is_none())
                 .unwrap();
-            // Auto: chi-square (no Yates) when all expected >= 5, else Fisher.
-            let want = if num(&e["expected_min"]) >= 5.0 {
-                num(&e["chisq_p"])
+            // Auto: chi-square when all expected >= 5 (2×2: with Yates' correction, R's
+            // default), else Fisher.
+            let is_2x2 = e["levels"].as_array().unwrap().len() == 2;
+            let (want, test) = if num(&e["expected_min"]) < 5.0 {
+                (num(&e["fisher_p"]), FISHER_TEST)
+            } else if is_2x2 {
+                (
+                    num(&e["chisq_yates_p"]),
+                    "χ² test with Yates' continuity correction",
+                )
             } else {
-                num(&e["fisher_p"])
+                (num(&e["chisq_p"]), CHI_SQUARE_TEST)
             };
             assert_close(&format!("{name} p"), row.p.unwrap(), want, 1e-9);
+            assert_eq!(row.test.as_deref(), Some(test), "{name}");
             let levels = t
                 .rows
                 .iter()
@@ -228,6 +237,30 @@ fn table1_layout_and_p_values_match_r() {
             assert_eq!(levels, e["levels"].as_array().unwrap().len());
         }
     }
+    // Without the correction every chi-square p-value is R's chisq.test(correct = FALSE).
+    let opts = Table1Options {
+        chi_square_correction: ChiSquareCorrection::None,
+        ..Default::default()
+    };
+    let t = table1(&vars, &cohort, Some(&order), &opts).unwrap();
+    let mut chi_rows = 0;
+    for (name, e) in g["categorical"].as_object().unwrap() {
+        let row = t
+            .rows
+            .iter()
+            .find(|r| &r.variable == name && r.level.is_none())
+            .unwrap();
+        if num(&e["expected_min"]) >= 5.0 {
+            assert_close(
+                &format!("{name} p (no correction)"),
+                row.p.unwrap(),
+                num(&e["chisq_p"]),
+                1e-9,
+            );
+            chi_rows += 1;
+        }
+    }
+    assert!(chi_rows >= 1);
     let t = table1(&vars, &cohort, Some(&order), &Table1Options::default()).unwrap();
     let md = t.to_markdown();
     assert!(
@@ -302,4 +335,174 @@ fn table1_csv_quotes_commas_and_quotes() {
         .unwrap();
     assert_eq!(&rec[0], "Size, \"cm\"");
     assert_eq!(rec.len(), 5);
+}
+
+/// The 2×2 tables of `tests/data/calibration_chisq.json` (R 4.2.2 `chisq.test(correct = TRUE /
+/// FALSE)` and `fisher.test`, made by `tools/stats/calibration_chisq_goldens.R`) as one
+/// categorical variable split by two groups.
+fn two_by_two(counts: &serde_json::Value) -> (Table1Variable, Vec<String>, Vec<Vec<u64>>) {
+    let counts: Vec<Vec<u64>> = counts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|v| num(v) as u64)
+                .collect()
+        })
+        .collect();
+    let (mut values, mut groups) = (Vec::new(), Vec::new());
+    for (i, row) in counts.iter().enumerate() {
+        for (j, &n) in row.iter().enumerate() {
+            for _ in 0..n {
+                values.push(format!("L{i}"));
+                groups.push(format!("G{j}"));
+            }
+        }
+    }
+    let var = Table1Variable {
+        name: "x".into(),
+        values: VariableValues::Categorical(values),
+    };
+    (var, groups, counts)
+}
+
+#[test]
+fn chi_square_2x2_correction_matches_r() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/calibration_chisq.json");
+    let g = json(&path);
+    let cases = g["chisq_2x2"].as_object().unwrap();
+    assert_eq!(cases.len(), 3);
+    for (key, e) in cases {
+        let (var, groups, counts) = two_by_two(&e["counts"]);
+        let yates = chi_square(&counts, true).unwrap();
+        let none = chi_square(&counts, false).unwrap();
+        assert_close(
+            &format!("{key} yates X2"),
+            yates.statistic,
+            num(&e["yates_statistic"]),
+            1e-12,
+        );
+        assert_close(
+            &format!("{key} yates p"),
+            yates.p,
+            num(&e["yates_p"]),
+            1e-12,
+        );
+        assert_close(
+            &format!("{key} X2"),
+            none.statistic,
+            num(&e["none_statistic"]),
+            1e-12,
+        );
+        assert_close(&format!("{key} p"), none.p, num(&e["none_p"]), 1e-12);
+        let fisher_rule = num(&e["expected_min"]) < 5.0;
+        assert_eq!(fisher_rule, key == "expected_below_5");
+        for (test, correction, want_p, want_test) in [
+            (
+                CategoricalTest::ChiSquare,
+                ChiSquareCorrection::Yates,
+                "yates_p",
+                "χ² test with Yates' continuity correction",
+            ),
+            (
+                CategoricalTest::ChiSquare,
+                ChiSquareCorrection::None,
+                "none_p",
+                "χ² test without continuity correction",
+            ),
+            (
+                CategoricalTest::Auto,
+                ChiSquareCorrection::Yates,
+                if fisher_rule { "fisher_p" } else { "yates_p" },
+                if fisher_rule {
+                    FISHER_TEST
+                } else {
+                    "χ² test with Yates' continuity correction"
+                },
+            ),
+            (
+                CategoricalTest::Auto,
+                ChiSquareCorrection::None,
+                if fisher_rule { "fisher_p" } else { "none_p" },
+                if fisher_rule {
+                    FISHER_TEST
+                } else {
+                    "χ² test without continuity correction"
+                },
+            ),
+        ] {
+            let opts = Table1Options {
+                categorical_test: test,
+                chi_square_correction: correction,
+                ..Default::default()
+            };
+            let t = table1(std::slice::from_ref(&var), &groups, None, &opts).unwrap();
+            let row = t.rows.iter().find(|r| r.variable == "x").unwrap();
+            let what = format!("{key} {test:?} {correction:?}");
+            assert_close(&what, row.p.unwrap(), num(&e[want_p]), 1e-9);
+            assert_eq!(row.test.as_deref(), Some(want_test), "{what}");
+            assert_eq!(t.notes[0], format!("Tests: {want_test}."), "{what}");
+            let said = match correction {
+                ChiSquareCorrection::Yates => "use Yates' continuity correction",
+                ChiSquareCorrection::None => "use no continuity correction",
+            };
+            assert!(t.notes[1].contains(said), "{what}: {:?}", t.notes);
+            assert!(t.to_markdown().ends_with(&format!("\n{}\n", t.notes[1])));
+        }
+    }
+    // The default is R's: Yates on 2×2 tables.
+    assert_eq!(
+        Table1Options::default().chi_square_correction,
+        ChiSquareCorrection::Yates
+    );
+}
+
+#[test]
+fn larger_tables_are_never_corrected() {
+    // 3 levels × 2 groups, all expected counts >= 5: the plain Pearson test under either option.
+    let counts = vec![vec![12, 6], vec![8, 9], vec![7, 14]];
+    let want = chi_square(&counts, false).unwrap().p;
+    let mut values = Vec::new();
+    let mut groups = Vec::new();
+    for (i, row) in counts.iter().enumerate() {
+        for (j, &n) in row.iter().enumerate() {
+            for _ in 0..n {
+                values.push(format!("L{i}"));
+                groups.push(format!("G{j}"));
+            }
+        }
+    }
+    let var = Table1Variable {
+        name: "x".into(),
+        values: VariableValues::Categorical(values),
+    };
+    for correction in [ChiSquareCorrection::Yates, ChiSquareCorrection::None] {
+        let opts = Table1Options {
+            chi_square_correction: correction,
+            ..Default::default()
+        };
+        let t = table1(std::slice::from_ref(&var), &groups, None, &opts).unwrap();
+        let row = t.rows.iter().find(|r| r.variable == "x").unwrap();
+        assert_eq!(row.p, Some(want));
+        assert_eq!(row.test.as_deref(), Some(CHI_SQUARE_TEST));
+    }
+}
+
+#[test]
+fn chi_square_correction_serialises_as_named() {
+    let opts = Table1Options {
+        chi_square_correction: ChiSquareCorrection::None,
+        ..Default::default()
+    };
+    let v = serde_json::to_value(opts).unwrap();
+    assert_eq!(v["chi_square_correction"], "None");
+    // Options written before the field existed read back with R's default.
+    let mut old = serde_json::to_value(Table1Options::default()).unwrap();
+    old.as_object_mut().unwrap().remove("chi_square_correction");
+    let back: Table1Options = serde_json::from_value(old).unwrap();
+    assert_eq!(back.chi_square_correction, ChiSquareCorrection::Yates);
 }
