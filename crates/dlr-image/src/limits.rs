@@ -95,6 +95,19 @@ impl ReadLimits {
     }
 }
 
+impl ReadLimits {
+    /// [`ReadLimits::check`] before inflating `inflated` bytes of gzip-compressed voxel data
+    /// holding `voxels` voxels (decoded as 4-byte floats on top of the inflated bytes).
+    pub(crate) fn check_inflated(&self, path: &Path, inflated: u64, voxels: u64) -> Result<()> {
+        self.check(
+            path,
+            &format!("{inflated} bytes of gzip-compressed voxel data"),
+            voxels,
+            inflated.saturating_add(voxels.saturating_mul(4)),
+        )
+    }
+}
+
 /// Reads a whole file, refusing one larger than `limits.max_bytes` before reading it.
 pub(crate) fn read_file(path: &Path, limits: &ReadLimits) -> Result<Vec<u8>> {
     let io = |source| ImageError::Io {

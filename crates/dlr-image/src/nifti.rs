@@ -415,12 +415,7 @@ pub(crate) fn decode(
     let raw: &[u8] = if gz {
         // Volumes before the one chosen are inflated too.
         let inflated = start.saturating_add(nbytes) as u64;
-        limits.check(
-            path,
-            &format!("{inflated} bytes of gzip-compressed voxel data"),
-            n as u64,
-            inflated.saturating_add(4 * n as u64),
-        )?;
+        limits.check_inflated(path, inflated, n as u64)?;
         let all = gunzip_limited(bytes, start + nbytes, path, FMT)?;
         data_bytes = all;
         data_bytes.get(start..).unwrap_or_default()

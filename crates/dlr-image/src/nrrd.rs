@@ -283,12 +283,7 @@ pub(crate) fn decode(
             let off = byte_skip.max(0) as usize;
             // Every volume is inflated, also when one is chosen.
             let inflated = off.saturating_add(full) as u64;
-            limits.check(
-                path,
-                &format!("{inflated} bytes of gzip-compressed voxel data"),
-                n as u64,
-                inflated.saturating_add(4 * n as u64),
-            )?;
+            limits.check_inflated(path, inflated, n as u64)?;
             let buf = gunzip_limited(data, off.saturating_add(full), path, FMT)?;
             let raw = buf
                 .get(off.saturating_add(start).min(buf.len())..)

@@ -169,6 +169,6 @@ impl ClinicalEncoder {
                 }
             }
         }
-        Matrix::new(data, rows.len(), names.len(), names).map_err(crate::models::learn_err)
+        Matrix::new(data, rows.len(), names.len(), names).map_err(PipelineError::from)
     }
 }

@@ -255,8 +255,13 @@ impl ModelName {
         ModelName::Combined,
     ];
 
+    /// The model of a name as written in files; `None` for any other text.
+    pub fn parse(name: &str) -> Option<ModelName> {
+        ModelName::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
     /// The name as written in files (`radiomics`, `deep`, `clinical`, `combined`).
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             ModelName::Radiomics => "radiomics",
             ModelName::Deep => "deep",

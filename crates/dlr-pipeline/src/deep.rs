@@ -1,7 +1,7 @@
 //! Deep-feature stage: choosing the backbone and weights, and pooled features of every ROI crop.
 
 use crate::error::{PipelineError, Result};
-use crate::extract::{load_roi, RoiJob};
+use crate::extract::{read_roi_mask, RoiJob};
 use crate::store::StageCache;
 use crate::table::RoiFeatures;
 use dlr_deep::{Backbone, BackboneKind, CropOptions};
@@ -9,11 +9,6 @@ use dlr_image::FeatureValue;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-
-/// Folders searched for weights ([`dlr_weights::lookup::search_dirs`]).
-pub fn weight_dirs() -> Vec<PathBuf> {
-    dlr_weights::lookup::search_dirs()
-}
 
 /// Finds weights for `kind` in the weight folders.
 pub fn find_weights(kind: BackboneKind) -> Option<PathBuf> {
@@ -87,7 +82,7 @@ pub fn choose_backbone(
             });
         }
     }
-    let dirs: Vec<String> = weight_dirs()
+    let dirs: Vec<String> = dlr_weights::lookup::search_dirs()
         .iter()
         .map(|d| d.display().to_string())
         .collect();
@@ -168,15 +163,14 @@ pub fn deep_features(
             bar.inc(1);
             continue;
         }
-        // The image is read again for the network so colour is kept when the settings ask.
-        match load_roi(&job.image, &job.masks, job.roi_label).and_then(|(_, mask)| {
-            let img = dlr_deep::read_deep_image(
-                &job.image,
-                &dlr_image::ReadOptions::default(),
-                crop.colour,
-            )?;
-            Ok(dlr_deep::roi_crop_colour(&img, Some(&mask), crop)?.tensor)
-        }) {
+        // The image is read once, in colour when the settings ask; the mask must lie on its grid.
+        match dlr_deep::read_deep_image(&job.image, &dlr_image::ReadOptions::default(), crop.colour)
+            .map_err(PipelineError::from)
+            .and_then(|img| {
+                let mask = read_roi_mask(&job.image, &job.masks, job.roi_label)?;
+                mask.check_matches(img.geometry())?;
+                Ok(dlr_deep::roi_crop_colour(&img, Some(&mask), crop)?.tensor)
+            }) {
             Ok(t) => pending.push((i, key, t)),
             Err(e) => {
                 failed.push(fail(job, e.to_string()));

@@ -167,11 +167,21 @@ pub struct ExtractOutcome {
     pub input_hashes: Vec<(PathBuf, String)>,
 }
 
-/// Reads an image and the union of its masks. With `roi_label`, the pixels equal to that label
-/// are the ROI; without one, a mask holding more than one non-zero value (a label map) is refused
-/// rather than merged, with the way to choose a label.
+/// Reads an image and the union of its masks (see [`read_roi_mask`]), on the image's grid and
+/// with its spacing and origin.
 pub fn load_roi(image: &Path, masks: &[PathBuf], roi_label: Option<u32>) -> Result<(Image, Mask)> {
     let img = dlr_image::read_image(image)?;
+    let mut mask = read_roi_mask(image, masks, roi_label)?;
+    mask.check_matches(&img)?;
+    mask.spacing = img.spacing;
+    mask.origin = img.origin;
+    Ok((img, mask))
+}
+
+/// The union of an image's masks. With `roi_label`, the pixels equal to that label are the ROI;
+/// without one, a mask holding more than one non-zero value (a label map) is refused rather than
+/// merged, with the way to choose a label. `image` only names the ROI in errors.
+pub fn read_roi_mask(image: &Path, masks: &[PathBuf], roi_label: Option<u32>) -> Result<Mask> {
     let mut mask: Option<Mask> = None;
     for m in masks {
         let mk = match roi_label {
@@ -202,17 +212,12 @@ pub fn load_roi(image: &Path, masks: &[PathBuf], roi_label: Option<u32>) -> Resu
                 dlr_study::raster::roi_from_values(&values, None)
             }
         };
-        mk.check_matches(&img)?;
         mask = Some(match mask {
             Some(prev) => prev.union(&mk)?,
             None => mk,
         });
     }
-    let mut mask =
-        mask.ok_or_else(|| PipelineError::Data(format!("{}: no mask given", image.display())))?;
-    mask.spacing = img.spacing;
-    mask.origin = img.origin;
-    Ok((img, mask))
+    mask.ok_or_else(|| PipelineError::Data(format!("{}: no mask given", image.display())))
 }
 
 /// Up to `limit` distinct non-zero finite values of an image, ascending.

@@ -15,12 +15,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Model names, in report order.
-pub const MODEL_NAMES: [&str; 4] = ["radiomics", "deep", "clinical", "combined"];
-
-/// Wraps a learn error, keeping it as the source.
-pub fn learn_err(e: dlr_learn::LearnError) -> PipelineError {
-    PipelineError::Learn(e)
-}
+pub const MODEL_NAMES: [&str; 4] = [
+    ModelName::Radiomics.as_str(),
+    ModelName::Deep.as_str(),
+    ModelName::Clinical.as_str(),
+    ModelName::Combined.as_str(),
+];
 
 /// The feature matrices of one set of patients (rows aligned).
 #[derive(Debug, Clone, Default)]
@@ -63,28 +63,23 @@ pub fn selection_chain(cfg: &StudyConfig) -> Result<SelectionChain> {
     SelectionChain::new(vec![
         SelectionStep::DropConstant,
         SelectionStep::ZScore,
-        SelectionStep::MannWhitney(
-            MannWhitneyFilter::new(s.p_threshold, s.fdr).map_err(learn_err)?,
-        ),
-        SelectionStep::Correlation(
-            CorrelationFilter::new(s.correlation_threshold, method).map_err(learn_err)?,
-        ),
+        SelectionStep::MannWhitney(MannWhitneyFilter::new(s.p_threshold, s.fdr)?),
+        SelectionStep::Correlation(CorrelationFilter::new(s.correlation_threshold, method)?),
         SelectionStep::Lasso(
             LassoCvParams::default()
                 .n_folds(s.lasso_folds)
                 .seed(cfg.split.seed)
-                .build()
-                .map_err(learn_err)?,
+                .build()?,
             choice,
         ),
     ])
-    .map_err(learn_err)
+    .map_err(PipelineError::from)
 }
 
 /// The inter-reader ICC filter on training patients: returns the kept columns and the step record.
 pub fn icc_filter(cfg: &StudyConfig, reader_a: &Matrix, reader_b: &Matrix) -> Result<StepRecord> {
-    let f = IccFilter::new(cfg.selection.icc_threshold, IccForm::Icc2).map_err(learn_err)?;
-    let out = f.select(reader_a, reader_b).map_err(learn_err)?;
+    let f = IccFilter::new(cfg.selection.icc_threshold, IccForm::Icc2)?;
+    let out = f.select(reader_a, reader_b)?;
     Ok(StepRecord {
         step: "icc".into(),
         n_in: reader_a.n_cols(),
@@ -105,7 +100,7 @@ pub fn random_forest(cfg: &StudyConfig) -> Result<dlr_learn::RandomForest> {
         .n_trees(cfg.models.rf_trees)
         .seed(cfg.models.seed)
         .build()
-        .map_err(learn_err)
+        .map_err(PipelineError::from)
 }
 
 fn rf(cfg: &StudyConfig) -> Result<Arc<dyn Classifier>> {
@@ -123,8 +118,7 @@ fn svm(cfg: &StudyConfig) -> Result<Arc<dyn Classifier>> {
             seed: cfg.models.seed,
             ..Default::default()
         }
-        .build()
-        .map_err(learn_err)?,
+        .build()?,
     ))
 }
 
@@ -134,8 +128,7 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
     let chain = selection_chain(cfg)?;
     let rad_pipe = Pipeline::new(chain.clone(), rf(cfg)?);
     let deep_pipe = Pipeline::new(chain, svm(cfg)?);
-    let clinical_model =
-        ClinicalModel::new(0.05, LogisticRegression::default()).map_err(learn_err)?;
+    let clinical_model = ClinicalModel::new(0.05, LogisticRegression::default())?;
 
     let mut radiomics = None;
     if cfg.models.needs(ModelName::Radiomics) {
@@ -231,8 +224,7 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
             );
         } else {
             let all = hstack(&parts)?;
-            let stack = dlr_learn::stacking::Stacking::new(members, 5, cfg.models.seed)
-                .map_err(learn_err)?;
+            let stack = dlr_learn::stacking::Stacking::new(members, 5, cfg.models.seed)?;
             match stack.fit(&all, y) {
                 Ok(f) => combined = Some(f),
                 Err(e) => {
@@ -241,15 +233,9 @@ pub fn fit_models(cfg: &StudyConfig, x: &Inputs, y: &[bool]) -> Result<FittedMod
             }
         }
     }
-    for name in MODEL_NAMES {
-        let configured = match name {
-            "radiomics" => cfg.models.radiomics,
-            "deep" => cfg.models.deep,
-            "clinical" => cfg.models.clinical,
-            _ => cfg.models.combined_on(),
-        };
-        if !configured {
-            skipped.insert(name.into(), "switched off in [models]".into());
+    for model in ModelName::ALL {
+        if !cfg.models.is_on(model) {
+            skipped.insert(model.as_str().into(), "switched off in [models]".into());
         }
     }
     Ok(FittedModels {
@@ -268,7 +254,7 @@ fn hstack(parts: &[&Matrix]) -> Result<Matrix> {
         .ok_or_else(|| PipelineError::Data("nothing to stack".into()))?;
     let mut m = (*first).clone();
     for p in it {
-        m = m.hstack(p).map_err(learn_err)?;
+        m = m.hstack(p)?;
     }
     Ok(m)
 }
@@ -279,23 +265,17 @@ impl FittedModels {
         let mut out = BTreeMap::new();
         if cfg.models.radiomics {
             if let (Some(f), Some(m)) = (&self.radiomics, &x.radiomics) {
-                out.insert(
-                    "radiomics".to_string(),
-                    f.predict_proba(m).map_err(learn_err)?,
-                );
+                out.insert("radiomics".to_string(), f.predict_proba(m)?);
             }
         }
         if cfg.models.deep {
             if let (Some(f), Some(m)) = (&self.deep, &x.deep) {
-                out.insert("deep".to_string(), f.predict_proba(m).map_err(learn_err)?);
+                out.insert("deep".to_string(), f.predict_proba(m)?);
             }
         }
         if cfg.models.clinical {
             if let (Some(f), Some(m)) = (&self.clinical, &x.clinical) {
-                out.insert(
-                    "clinical".to_string(),
-                    f.predict_proba(m).map_err(learn_err)?,
-                );
+                out.insert("clinical".to_string(), f.predict_proba(m)?);
             }
         }
         if let Some(f) = &self.combined {
@@ -311,10 +291,7 @@ impl FittedModels {
                     PipelineError::Data(format!("combined model needs the {name} features"))
                 })?);
             }
-            out.insert(
-                "combined".to_string(),
-                f.predict_proba(&hstack(&parts)?).map_err(learn_err)?,
-            );
+            out.insert("combined".to_string(), f.predict_proba(&hstack(&parts)?)?);
         }
         Ok(out)
     }
@@ -330,8 +307,8 @@ impl FittedModels {
         if f.chain.selected.is_empty() {
             return Ok(None);
         }
-        let t = dlr_learn::Transform::transform(&f.chain, m).map_err(learn_err)?;
-        Ok(Some(rs.compute(&t).map_err(learn_err)?))
+        let t = dlr_learn::Transform::transform(&f.chain, m)?;
+        Ok(Some(rs.compute(&t)?))
     }
 
     /// Whether a fitted model reads the inputs of `family` (`radiomics`, `deep`, `clinical`),

@@ -200,17 +200,11 @@ pub enum Shortfall {
 impl RunRecord {
     /// Models switched on in `[models]` that were not fitted, with the reason.
     pub fn unfitted_models(&self) -> Vec<(String, String)> {
-        let m = &self.config.models;
-        let on = |name: &str| match name {
-            "radiomics" => m.radiomics,
-            "deep" => m.deep,
-            "clinical" => m.clinical,
-            "combined" => m.combined_on(),
-            _ => false,
-        };
         self.skipped_models
             .iter()
-            .filter(|(name, _)| on(name))
+            .filter(|(name, _)| {
+                crate::config::ModelName::parse(name).is_some_and(|m| self.config.models.is_on(m))
+            })
             .map(|(n, why)| (n.clone(), why.clone()))
             .collect()
     }

